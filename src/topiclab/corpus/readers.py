@@ -1,0 +1,208 @@
+"""Read sources into a :class:`Corpus`: newsletter issues, plain text, folders, tables.
+
+Formats, chosen from the path unless ``format`` says otherwise:
+
+==============  ===========================================================================
+``newsletter``  a ``.txt`` newsletter issue with a table of contents, split into articles
+``text``        a ``.txt`` file as one document
+``dir``         a folder of ``.txt`` files, one document a file, the file stem as ``doc_id``
+``csv/tsv``     a table; ``text_col`` holds the texts, ``id_col`` the ids (else row numbers)
+``jsonl``       a table, one JSON object a line; or a corpus written by :func:`write_jsonl`
+``parquet``     a table (needs ``pyarrow``: ``pip install 'topiclab[parquet]'``)
+==============  ===========================================================================
+
+A ``.txt`` file is read as a newsletter when a table of contents is found, else as one text.
+Documents whose text is empty are dropped and counted in ``corpus.sources``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from topiclab.corpus.encoding import detect_encoding, read_bytes, read_text
+from topiclab.corpus.model import Corpus, Document, SourceInfo
+from topiclab.corpus.newsletter import parse_newsletter
+from topiclab.errors import ConfigError, InputError
+
+FORMATS = ("auto", "newsletter", "text", "dir", "csv", "tsv", "jsonl", "parquet")
+_SUFFIX_FORMAT = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
+                  ".parquet": "parquet", ".pq": "parquet", ".txt": "auto-text", ".md": "auto-text"}
+CORPUS_KEYS = frozenset({"doc_id", "text", "meta"})
+
+
+def read_source(
+    path: Path, *, format: str = "auto", text_col: str = "text", id_col: str | None = None
+) -> Corpus:
+    """Read one source into a corpus, without region inference (see :func:`load_corpus`).
+
+    Example:
+        >>> from topiclab.corpus import seed_path
+        >>> read_source(seed_path()).sources[0].format
+        'newsletter'
+    """
+    path = Path(path)
+    if format not in FORMATS:
+        raise ConfigError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+    if not path.exists():
+        raise InputError(f"{path}: no such file or folder; check the path")
+    fmt = format
+    if fmt == "auto":
+        fmt = "dir" if path.is_dir() else _SUFFIX_FORMAT.get(path.suffix.lower(), "")
+        if not fmt:
+            raise InputError(
+                f"{path}: cannot tell the format from the suffix {path.suffix!r}; "
+                f"use --format ({', '.join(FORMATS[1:])})"
+            )
+    if fmt == "dir":
+        return _read_dir(path)
+    if fmt in ("auto-text", "newsletter", "text"):
+        return _read_txt(path, fmt)
+    if fmt == "parquet":
+        return _from_table(_read_parquet(path), path, "parquet", None, text_col, id_col)
+    data = read_bytes(path)
+    encoding = detect_encoding(data, name=str(path))
+    if fmt == "jsonl":
+        return _read_jsonl(data.decode(encoding), path, encoding, text_col, id_col)
+    sep = "\t" if fmt == "tsv" else ","
+    try:
+        frame = pd.read_csv(io.BytesIO(data), sep=sep, encoding=encoding, dtype={text_col: str},
+                            keep_default_na=True)
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable {fmt.upper()} table ({str(exc).splitlines()[0]})") from None
+    return _from_table(frame, path, fmt, encoding, text_col, id_col)
+
+
+def _read_txt(path: Path, fmt: str) -> Corpus:
+    text, encoding = read_text(path)
+    if fmt in ("auto-text", "newsletter"):
+        try:
+            issue = parse_newsletter(text, name=str(path))
+        except InputError:
+            if fmt == "newsletter":
+                raise
+        else:
+            if len(issue.articles) >= 2 or fmt == "newsletter":
+                return _newsletter_corpus(issue, path, encoding)
+    source = SourceInfo(str(path), "text", encoding, 1, 0)
+    return Corpus([path.stem], [text], {"source_file": [path.name], "encoding": [encoding]}, sources=[source])
+
+
+def _newsletter_corpus(issue: Any, path: Path, encoding: str) -> Corpus:
+    width = max(2, len(str(len(issue.articles))))
+    docs = []
+    for a in issue.articles:
+        meta = {"title": a.title, "section": a.section, "authors": a.authors,
+                "credit_note": a.credit_note, "position": a.position,
+                "source_file": path.name, "encoding": encoding}
+        docs.append(Document(f"{path.stem}-{a.position:0{width}d}", a.text, meta))
+    n = len(docs)
+    return Corpus.from_documents(docs, sources=[SourceInfo(str(path), "newsletter", encoding, n, 0)])
+
+
+def _read_dir(path: Path) -> Corpus:
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
+    if not files:
+        raise InputError(f"{path}: the folder has no .txt files; put one document in each .txt file")
+    ids, texts, names, encodings = [], [], [], []
+    dropped = 0
+    for f in files:
+        data = f.read_bytes()
+        if not data.strip():
+            dropped += 1
+            continue
+        encoding = detect_encoding(data, name=str(f))
+        text = data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+        if not text.strip():
+            dropped += 1
+            continue
+        ids.append(f.stem)
+        texts.append(text)
+        names.append(f.name)
+        encodings.append(encoding)
+    if not ids:
+        raise InputError(f"{path}: all {len(files)} .txt files are empty")
+    found = sorted(set(encodings))
+    source = SourceInfo(str(path), "dir", found[0] if len(found) == 1 else "mixed: " + ", ".join(found),
+                        len(files), dropped)
+    return Corpus(ids, texts, {"source_file": names, "encoding": encodings}, sources=[source])
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    read_bytes(path)
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        raise InputError(f"{path}: reading Parquet needs pyarrow; pip install 'topiclab[parquet]'") from None
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several unrelated types for a bad file
+        raise InputError(f"{path}: not a readable Parquet file ({type(exc).__name__})") from None
+
+
+def _read_jsonl(text: str, path: Path, encoding: str, text_col: str, id_col: str | None) -> Corpus:
+    records = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{lineno}: not valid JSON ({exc.msg}); one JSON object a line") from None
+        if not isinstance(obj, dict):
+            raise InputError(f"{path}:{lineno}: expected a JSON object, found {type(obj).__name__}")
+        records.append(obj)
+    if records and all(set(r) >= CORPUS_KEYS and isinstance(r["meta"], dict) for r in records):
+        return _corpus_records(records, path, encoding)
+    return _from_table(pd.DataFrame.from_records(records), path, "jsonl", encoding, text_col, id_col)
+
+
+def _corpus_records(records: list[dict], path: Path, encoding: str) -> Corpus:
+    docs = [Document(str(r["doc_id"]), str(r["text"] or ""), r["meta"]) for r in records]
+    kept = [d for d in docs if d.text.strip()]
+    if not kept:
+        raise InputError(f"{path}: all {len(docs)} documents have empty text")
+    _check_unique((d.doc_id for d in kept), path, "doc_id")
+    info = SourceInfo(str(path), "corpus-jsonl", encoding, len(docs), len(docs) - len(kept))
+    return Corpus.from_documents(kept, sources=[info])
+
+
+def _from_table(
+    frame: pd.DataFrame, path: Path, fmt: str, encoding: str | None, text_col: str, id_col: str | None
+) -> Corpus:
+    frame.columns = [str(c).lstrip("\ufeff").strip() for c in frame.columns]
+    cols = list(frame.columns)
+    if text_col not in frame.columns:
+        raise InputError(f"{path}: no text column {text_col!r}; columns are {cols}; choose one with --text-col")
+    if id_col is not None and id_col not in frame.columns:
+        raise InputError(f"{path}: no id column {id_col!r}; columns are {cols}; choose one with --id-col")
+    n_read = len(frame)
+    texts = frame[text_col]
+    keep = texts.notna() & texts.astype(str).str.strip().astype(bool)
+    if not keep.any():
+        raise InputError(f"{path}: all {n_read} texts in column {text_col!r} are empty")
+    ids = frame[id_col].astype(str) if id_col else pd.Series(range(n_read), index=frame.index).astype(str)
+    frame, ids, texts = frame[keep], ids[keep], texts[keep].astype(str)
+    _check_unique(ids, path, id_col or "row number")
+    meta = {c: _py_values(frame[c]) for c in frame.columns if c not in (text_col, id_col)}
+    info = SourceInfo(str(path), fmt, encoding, n_read, n_read - int(keep.sum()))
+    return Corpus(ids.tolist(), texts.tolist(), meta, sources=[info])
+
+
+def _py_values(series: pd.Series) -> list[Any]:
+    values = series.astype(object).tolist()
+    return [None if (isinstance(v, float) and math.isnan(v)) or v is pd.NA else v for v in values]
+
+
+def _check_unique(ids: Iterable[str], path: Path, what: str) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise InputError(f"{path}: {what} value {i!r} occurs more than once; ids must be unique")
+        seen.add(i)
