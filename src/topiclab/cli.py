@@ -7,10 +7,11 @@ Each sub-command is a function ``_cmd_NAME(args)``; errors from bad input or set
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from topiclab import __version__
 from topiclab.errors import TopiclabError
@@ -46,6 +47,60 @@ def _add_source_args(p: argparse.ArgumentParser, *, optional_input: bool) -> Non
                    help="CSV/TSV with doc_id,region (per document) or name,region (extra place names)")
 
 
+def _add_preprocess_args(p: argparse.ArgumentParser) -> None:
+    from topiclab.preprocess import ENGINES, UNITS, PreprocessConfig
+
+    d = PreprocessConfig()
+    g = p.add_argument_group("preprocessing")
+    g.add_argument("--unit", default=d.unit, choices=UNITS, help="what a unit of text is (default: document)")
+    g.add_argument("--chunk-size", type=int, default=d.chunk_size, metavar="N",
+                   help="tokens a chunk with --unit chunk (default: %(default)s)")
+    g.add_argument("--engine", default=d.engine, choices=ENGINES,
+                   help="segmenter: rjieba (fast, jieba.posseg's output) or jieba (the reference)")
+    g.add_argument("--dict", dest="user_dicts", action="append", default=[], metavar="FILE",
+                   help="user dictionary in jieba's format 'word [freq] [tag]' (repeatable)")
+    g.add_argument("--no-policy-dict", action="store_true", help="do not use the bundled policy-term dictionary")
+    g.add_argument("--stopwords", dest="user_stopwords", action="append", default=[], metavar="FILE",
+                   help="extra stopword list, one word a line (repeatable)")
+    g.add_argument("--no-stopwords", action="store_true", help="keep function words (stopwords-iso zh list off)")
+    g.add_argument("--no-boilerplate", action="store_true", help="keep policy boilerplate (推动, 加强, 进一步, ...)")
+    g.add_argument("--pos", default=",".join(d.pos or ()), metavar="TAGS",
+                   help="comma-separated part-of-speech tags to keep, or 'all' (default: %(default)s)")
+    g.add_argument("--min-len", type=int, default=d.min_len, metavar="N",
+                   help="shortest token kept, in characters (default: %(default)s)")
+    g.add_argument("--keep-non-han", action="store_true", help="keep tokens with Latin letters or digits")
+    g.add_argument("--no-phrases", action="store_true", help="do not join phrases found in the corpus")
+    g.add_argument("--phrases", dest="phrase_file", default=None, metavar="FILE",
+                   help="apply exactly the phrases of this table (as written by a previous run)")
+    g.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default: 1)")
+    g.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
+                   help="on-disk cache (default: $TOPICLAB_CACHE or ~/.cache/topiclab)")
+    g.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _preprocess_config(args: argparse.Namespace) -> Any:
+    from topiclab.preprocess import PreprocessConfig
+
+    pos = None if args.pos.strip().lower() == "all" else tuple(t.strip() for t in args.pos.split(",") if t.strip())
+    return PreprocessConfig(
+        engine=args.engine, policy_dict=not args.no_policy_dict, user_dicts=tuple(args.user_dicts),
+        stopwords=not args.no_stopwords, boilerplate=not args.no_boilerplate,
+        user_stopwords=tuple(args.user_stopwords), pos=pos, min_len=args.min_len, han_only=not args.keep_non_han,
+        phrases=not args.no_phrases, phrase_file=args.phrase_file, unit=args.unit, chunk_size=args.chunk_size,
+    )
+
+
+def _cache_dir(args: argparse.Namespace) -> Path | None:
+    from topiclab.cache import default_cache_dir
+
+    return None if args.no_cache else (args.cache_dir or default_cache_dir())
+
+
+def _progress(args: argparse.Namespace) -> bool:
+    return not getattr(args, "quiet", False) and sys.stderr.isatty()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``topiclab`` command.
 
@@ -69,6 +124,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_args(p, optional_input=False)
     p.add_argument("--out", type=Path, default=None, metavar="FILE", help="write the corpus here (JSON lines)")
     p.set_defaults(func=_cmd_corpus)
+
+    p = sub.add_parser(
+        "preprocess",
+        help="segment, tag and filter a corpus into token lists",
+        description="Normalise, segment and tag INPUT with jieba's dictionary and semantics (fast engine by "
+        "default), join phrases found in the corpus, filter stopwords, boilerplate and parts of speech, and "
+        "cut into units. Prints what was removed and the phrases found.",
+    )
+    _add_source_args(p, optional_input=False)
+    _add_preprocess_args(p)
+    p.add_argument("--out", type=Path, default=None, metavar="FILE",
+                   help="write units as JSON lines {unit_id, doc_id, tokens}; phrases go to FILE's stem + .phrases.tsv")
+    p.set_defaults(func=_cmd_preprocess)
 
     p = sub.add_parser(
         "fit",
@@ -105,6 +173,22 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_preprocess(args: argparse.Namespace) -> int:
+    from topiclab.preprocess import preprocess
+    from topiclab.preprocess.output import write_phrases_tsv, write_units_jsonl
+
+    config = _preprocess_config(args)
+    corpus = _load(args)
+    units = preprocess(corpus, config, workers=args.workers, cache_dir=_cache_dir(args), progress=_progress(args))
+    print(units.report())
+    if args.out is not None:
+        write_units_jsonl(units, args.out)
+        phrases = args.out.with_name(args.out.name.split(".")[0] + ".phrases.tsv")
+        write_phrases_tsv(units, phrases)
+        print(f"wrote: {args.out}, {phrases}")
+    return 0
+
+
 def _cmd_fit(args: argparse.Namespace) -> int:
     from topiclab.corpus import summarize
 
@@ -131,6 +215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("topiclab: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

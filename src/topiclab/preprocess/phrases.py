@@ -1,0 +1,204 @@
+"""Multi-word expressions found in the corpus itself, by normalised PMI of adjacent words.
+
+Chinese writing builds terms from words (科技 成果 转化 → 科技成果转化); a dictionary never
+holds all of a corpus's own. Adjacent content words that occur together far more often than
+chance are joined, in passes (two passes join three-word terms). Only content words join:
+function words and stopwords never start or end a phrase, and no phrase crosses punctuation
+or a paragraph. Scores follow Bouma (2009), "Normalized (pointwise) mutual information in
+collocation extraction": NPMI(a, b) = ln(p(ab) / (p(a) p(b))) / -ln p(ab), in [-1, 1].
+
+Phrases are written as a table (``phrase, parts, count, npmi``) a researcher can read and
+edit, and a table can be given back to apply exactly those phrases.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from topiclab.corpus.encoding import read_text
+from topiclab.errors import InputError
+
+Sequence2 = tuple[list[str], list[str], list[bool]]  # words, tags, may-join flags
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A learned phrase: its parts, how often they stood together, and their NPMI."""
+
+    parts: tuple[str, ...]
+    count: int
+    npmi: float
+
+    @property
+    def text(self) -> str:
+        """The joined phrase, as it appears in the tokens."""
+        return "".join(self.parts)
+
+
+def learn_phrases(
+    sequences: Sequence[Sequence2], *, min_count: int = 5, threshold: float = 0.5, passes: int = 2
+) -> list[Phrase]:
+    """Learn phrases from token sequences; return them sorted by NPMI, then count, then text.
+
+    Example:
+        >>> seq = (["科技", "成果", "转化", "很", "重要"], ["n", "n", "vn", "d", "a"], [True, True, True, False, True])
+        >>> [p.text for p in learn_phrases([seq] * 6, min_count=5)]
+        ['科技成果转化']
+    """
+    seqs = [(list(w), list(t), list(f)) for w, t, f in sequences]
+    found: dict[tuple[str, ...], Phrase] = {}
+    for _ in range(passes):
+        pairs = _score_pairs(seqs, min_count, threshold)
+        if not pairs:
+            break
+        seqs = [merge(seq, pairs) for seq in seqs]
+        for (a, b), (count, npmi) in pairs.items():
+            parts = _parts(a, found) + _parts(b, found)
+            found[parts] = Phrase(parts, count, round(npmi, 6))
+    # keep the longest: a two-word phrase absorbed by a three-word one in the next pass stays
+    # listed only if it still occurs on its own
+    final_tokens = Counter(w for words, _, _ in seqs for w in words)
+    kept = [p for p in found.values() if final_tokens[p.text] > 0]
+    return sorted(kept, key=lambda p: (-p.npmi, -p.count, p.text))
+
+
+def _parts(token: str, found: dict[tuple[str, ...], Phrase]) -> tuple[str, ...]:
+    for parts in found:
+        if "".join(parts) == token:
+            return parts
+    return (token,)
+
+
+def _score_pairs(seqs: list[Sequence2], min_count: int, threshold: float) -> dict[tuple[str, str], tuple[int, float]]:
+    unigrams: Counter[str] = Counter()
+    bigrams: Counter[tuple[str, str]] = Counter()
+    for words, _, flags in seqs:
+        unigrams.update(w for w, f in zip(words, flags) if f)
+        bigrams.update((words[i], words[i + 1]) for i in range(len(words) - 1) if flags[i] and flags[i + 1])
+    total = sum(unigrams.values())
+    if total == 0:
+        return {}
+    out = {}
+    for (a, b), n in bigrams.items():
+        if n < min_count:
+            continue
+        p_ab = n / total
+        if p_ab >= 1.0:
+            continue
+        npmi = math.log(p_ab / (unigrams[a] / total * unigrams[b] / total)) / -math.log(p_ab)
+        if npmi >= threshold:
+            out[(a, b)] = (n, npmi)
+    return out
+
+
+def merge(seq: Sequence2, pairs: Iterable[tuple[str, str]] | dict) -> Sequence2:
+    """Join adjacent phrase parts, left to right; the phrase takes its last part's tag.
+
+    Example:
+        >>> merge((["科技", "成果", "转化"], ["n", "n", "vn"], [True] * 3), {("成果", "转化")})
+        (['科技', '成果转化'], ['n', 'vn'], [True, True])
+    """
+    words, tags, flags = seq
+    table = pairs if isinstance(pairs, dict | set | frozenset) else set(pairs)
+    out_w: list[str] = []
+    out_t: list[str] = []
+    out_f: list[bool] = []
+    i, n = 0, len(words)
+    while i < n:
+        if i + 1 < n and flags[i] and flags[i + 1] and (words[i], words[i + 1]) in table:
+            out_w.append(words[i] + words[i + 1])
+            out_t.append(tags[i + 1])
+            out_f.append(True)
+            i += 2
+        else:
+            out_w.append(words[i])
+            out_t.append(tags[i])
+            out_f.append(flags[i])
+            i += 1
+    return out_w, out_t, out_f
+
+
+def apply_phrases(seq: Sequence2, phrases: Sequence[Phrase]) -> Sequence2:
+    """Join the given phrases in one left-to-right pass, longest match first.
+
+    Example:
+        >>> ps = [Phrase(("科技", "成果"), 9, 0.8), Phrase(("科技", "成果", "转化"), 7, 0.7)]
+        >>> apply_phrases((["科技", "成果", "转化", "科技", "成果"], ["n", "n", "vn", "n", "n"], [True] * 5), ps)[0]
+        ['科技成果转化', '科技成果']
+    """
+    index = _index(phrases)
+    words, tags, flags = seq
+    out_w: list[str] = []
+    out_t: list[str] = []
+    out_f: list[bool] = []
+    i, n = 0, len(words)
+    while i < n:
+        k = 0
+        if flags[i]:
+            for parts in index.get(words[i], ()):
+                size = len(parts)
+                if tuple(words[i : i + size]) == parts and all(flags[i : i + size]):
+                    k = size
+                    break
+        if k:
+            out_w.append("".join(words[i : i + k]))
+            out_t.append(tags[i + k - 1])
+            out_f.append(True)
+            i += k
+        else:
+            out_w.append(words[i])
+            out_t.append(tags[i])
+            out_f.append(flags[i])
+            i += 1
+    return out_w, out_t, out_f
+
+
+def _index(phrases: Sequence[Phrase]) -> dict[str, list[tuple[str, ...]]]:
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for p in phrases:
+        index.setdefault(p.parts[0], []).append(p.parts)
+    for candidates in index.values():
+        candidates.sort(key=lambda parts: (-len(parts), parts))
+    return index
+
+
+def phrases_to_tsv(phrases: Sequence[Phrase]) -> str:
+    """The phrase table as TSV: ``phrase, parts (space-separated), count, npmi``."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter="\t", lineterminator="\n")
+    writer.writerow(["phrase", "parts", "count", "npmi"])
+    for p in phrases:
+        writer.writerow([p.text, " ".join(p.parts), p.count, f"{p.npmi:.6f}"])
+    return buf.getvalue()
+
+
+def read_phrases(path: Path | str) -> list[Phrase]:
+    """Read a phrase table written by :func:`phrases_to_tsv` (possibly edited by hand).
+
+    Only the ``parts`` column is required; ``count`` and ``npmi`` may be left empty.
+    """
+    path = Path(path)
+    text, _ = read_text(path)
+    rows = list(csv.DictReader(text.splitlines(), delimiter="\t"))
+    if not rows or "parts" not in rows[0]:
+        raise InputError(f"{path}: a phrase table needs a header with a 'parts' column")
+    out = []
+    for lineno, row in enumerate(rows, 2):
+        parts = tuple((row.get("parts") or "").split())
+        if len(parts) < 2:
+            raise InputError(
+                f"{path}:{lineno}: a phrase needs at least two space-separated parts, got {row.get('parts')!r}"
+            )
+        try:
+            count = int(row.get("count") or 0)
+            npmi = float(row.get("npmi") or "nan")
+        except ValueError:
+            raise InputError(f"{path}:{lineno}: count must be a whole number and npmi a number") from None
+        out.append(Phrase(parts, count, npmi))
+    return out

@@ -1,0 +1,184 @@
+"""Preprocessing: jieba semantics, dictionaries, stopwords, filters, phrases, units, cache."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from topiclab.corpus import Corpus
+from topiclab.errors import ConfigError, InputError
+from topiclab.preprocess import (
+    PreprocessConfig,
+    Segmenter,
+    boilerplate_stopwords,
+    normalize_text,
+    policy_dictionary,
+    preprocess,
+    read_phrases,
+    read_user_dict,
+    standard_stopwords,
+)
+from topiclab.preprocess.output import write_phrases_tsv
+
+
+@pytest.fixture(scope="module")
+def seed_units(seed):
+    return preprocess(seed, PreprocessConfig())
+
+
+def test_key_terms_are_single_tokens_on_the_seed(seed_units):
+    counts = Counter(w for toks in seed_units.tokens for w in toks)
+    for term in ("专精特新", "长三角", "集成电路", "科技成果转化", "营商环境"):
+        assert counts[term] >= 5, term
+    assert counts["专精"] == counts["营商"] == 0
+
+
+def test_top_tokens_hold_no_function_word_or_boilerplate(seed_units):
+    counts = Counter(w for toks in seed_units.tokens for w in toks)
+    top = [w for w, _ in counts.most_common(30)]
+    banned = standard_stopwords() | boilerplate_stopwords()
+    assert not set(top) & banned
+    assert {"企业", "创新", "产业", "数字经济"} <= set(top)
+
+
+PINNED = [
+    ("推动江苏专精特新企业发展进入快车道", ("江苏", "专精特新", "企业", "进入", "快车道")),
+    ("长三角地区集中了 C9 高校中的 5 所顶尖研究型大学", ("长三角", "地区", "集中", "高校", "顶尖", "研究型", "大学")),
+    ("上海科技成果转化创新改革试点推进“十项举措”具体包括：", ("上海", "科技成果转化", "创新", "改革", "试点")),
+    ("PM_{2.5}浓度持续下降，营商环境进一步优化。", ("浓度", "下降", "营商环境")),
+    ("深化一网通办改革，打造集成电路产业集群。", ("一网通办", "改革", "集成电路", "产业集群")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PINNED)
+def test_pinned_sentences(text, expected):
+    units = preprocess(Corpus(["s"], [text]), PreprocessConfig(phrases=False))
+    assert units.tokens == (expected,)
+
+
+def test_engines_agree_with_jieba_posseg_token_for_token(seed):
+    fast, ref = Segmenter("rjieba", policy_dictionary()), Segmenter("jieba", policy_dictionary())
+    for text in seed.texts[:6]:
+        assert fast.tag(text) == ref.tag(text)
+
+
+def test_user_dictionary_applies_identically_to_both_engines(tmp_path: Path):
+    d = tmp_path / "user.txt"
+    d.write_text("数字孪生 n\n链长制\n", encoding="utf-8")
+    entries = read_user_dict(d)
+    text = "推进数字孪生城市建设，落实链长制。"
+    for engine in ("rjieba", "jieba"):
+        words, tags = Segmenter(engine, entries).tag(text)
+        assert "数字孪生" in words and "链长制" in words
+        assert tags[words.index("链长制")] == "nz"  # an untagged user word is kept by the POS filter
+
+
+def test_normalisation_keeps_latex_fragments_out_of_tokens():
+    assert normalize_text("ＰＭ_{2.5}和ＡＢＣ") == "PM2.5和ABC"
+    units = preprocess(Corpus(["a"], ["PM_{2.5}浓度下降，见 https://x.cn/p?q=1 和 a@b.cn"]),
+                       PreprocessConfig(han_only=False, pos=None, min_len=1))
+    assert "PM2.5" in units.tokens[0]
+    assert not any(set(t) & set("_{}@/") for t in units.tokens[0])
+
+
+def test_paragraph_units_keep_their_document(seed):
+    units = preprocess(seed, PreprocessConfig(unit="paragraph"))
+    assert len(units) > 400 and set(units.doc_ids) == set(seed.doc_ids)
+    assert all(u.startswith(d + "#p") for u, d in zip(units.unit_ids, units.doc_ids))
+    chunks = preprocess(seed, PreprocessConfig(unit="chunk", chunk_size=100))
+    assert max(map(len, chunks.tokens)) == 100 and set(chunks.doc_ids) == set(seed.doc_ids)
+
+
+def test_removed_tokens_and_empty_units_are_counted():
+    corpus = Corpus(["a", "b"], ["集成电路产业发展。", "的了吗？\n\n进一步加强！"])
+    units = preprocess(corpus, PreprocessConfig(phrases=False))
+    assert units.unit_ids == ("a",) and units.empty_units == ("b",)
+    assert units.removed["stopword"] >= 2 and units.removed["boilerplate"] >= 2 and units.removed["punctuation"] >= 3
+    assert "empty units dropped (all tokens filtered out): 1 (b)" in units.report()
+
+
+def test_boilerplate_can_be_turned_off_and_user_stopwords_added(tmp_path: Path):
+    corpus = Corpus(["a"], ["推动集成电路产业发展"])
+    assert "推动" not in preprocess(corpus, PreprocessConfig(phrases=False)).tokens[0]
+    assert "推动" in preprocess(corpus, PreprocessConfig(phrases=False, boilerplate=False)).tokens[0]
+    stop = tmp_path / "stop.txt"
+    stop.write_text("产业\n", encoding="utf-8")
+    units = preprocess(corpus, PreprocessConfig(phrases=False, user_stopwords=(str(stop),)))
+    assert units.tokens[0] == ("集成电路",) and units.removed["user_stopword"] == 1
+
+
+def test_phrases_found_written_and_applied_from_a_file(tmp_path: Path):
+    text = "科技 成果 转化。数字 孪生 城市。"
+    corpus = Corpus([f"d{i}" for i in range(8)], [text.replace(" ", "")] * 8)
+    config = PreprocessConfig(policy_dict=False, phrase_min_count=5)
+    units = preprocess(corpus, config)
+    assert "科技成果转化" in units.tokens[0]
+    out = tmp_path / "p.tsv"
+    write_phrases_tsv(units, out)
+    phrases = read_phrases(out)
+    assert ("科技", "成果", "转化") in {p.parts for p in phrases}
+    out.write_text("phrase\tparts\tcount\tnpmi\n数字孪生\t数字 孪生\t\t\n", encoding="utf-8")
+    again = preprocess(corpus, PreprocessConfig(policy_dict=False, phrase_file=str(out)))
+    assert "数字孪生" in again.tokens[0] and "科技成果转化" not in again.tokens[0]
+
+
+def test_same_result_with_one_or_two_workers(seed):
+    one = preprocess(seed, PreprocessConfig(unit="paragraph"), workers=1)
+    two = preprocess(seed, PreprocessConfig(unit="paragraph"), workers=2)
+    assert one == two
+
+
+def test_cache_hit_is_fast_and_invalidated_by_a_changed_stopword_file(tmp_path: Path, seed):
+    stop = tmp_path / "stop.txt"
+    stop.write_text("企业\n", encoding="utf-8")
+    config = PreprocessConfig(user_stopwords=(str(stop),))
+    cache = tmp_path / "cache"
+    t0 = time.perf_counter()
+    cold = preprocess(seed, config, cache_dir=cache)
+    t1 = time.perf_counter()
+    warm = preprocess(seed, config, cache_dir=cache)
+    t2 = time.perf_counter()
+    assert warm == cold and (t2 - t1) < (t1 - t0)
+    stop.write_text("创新\n", encoding="utf-8")
+    changed = preprocess(seed, config, cache_dir=cache)
+    assert "企业" in changed.tokens[0] and "创新" not in {w for t in changed.tokens for w in t}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"engine": "thulac"}, "unknown engine 'thulac'; choose one of rjieba, jieba"),
+        ({"pos": ("n", "zz")}, "unknown part-of-speech tag(s) zz; valid tags: a ad"),
+        ({"unit": "sentence"}, "unknown unit 'sentence'; choose one of document, paragraph, chunk"),
+        ({"numbers": "mask"}, "unknown numbers mode 'mask'; choose one of remove, keep"),
+        ({"user_dicts": ("missing.txt",)}, "missing.txt: no such file"),
+    ],
+)
+def test_bad_settings_list_the_valid_values(kwargs, message):
+    with pytest.raises(ConfigError) as info:
+        PreprocessConfig(**kwargs)
+    assert message in str(info.value)
+
+
+def test_malformed_dictionary_and_stopword_lines_name_file_and_line(tmp_path: Path):
+    d = tmp_path / "d.txt"
+    d.write_text("好词 3 n\n坏 词 行 x y\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"d.txt:2: malformed dictionary line"):
+        read_user_dict(d)
+    d.write_text("好词 3 qq\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"d.txt:1: unknown part-of-speech tag 'qq'"):
+        read_user_dict(d)
+    s = tmp_path / "s.txt"
+    s.write_text("一个\n两 个\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"s.txt:2: '两 个' is more than one word"):
+        preprocess(Corpus(["a"], ["文本"]), PreprocessConfig(user_stopwords=(str(s),)))
+
+
+def test_bundled_dictionary_entries_each_change_segmentation():
+    plain = Segmenter("rjieba")
+    entries = policy_dictionary()
+    assert len(entries) >= 300
+    assert all(len(plain.tag(e.word)[0]) > 1 for e in entries)
