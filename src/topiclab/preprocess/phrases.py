@@ -7,8 +7,9 @@ function words and stopwords never start or end a phrase, and no phrase crosses 
 or a paragraph. Scores follow Bouma (2009), "Normalized (pointwise) mutual information in
 collocation extraction": NPMI(a, b) = ln(p(ab) / (p(a) p(b))) / -ln p(ab), in [-1, 1].
 
-Phrases are written as a table (``phrase, parts, count, npmi``) a researcher can read and
-edit, and a table can be given back to apply exactly those phrases.
+A joined phrase is tagged ``nz`` (a term), so part-of-speech filters keep it. Phrases are
+written as a table (``phrase, parts, count, npmi``) a researcher can read and edit, and a
+table can be given back to apply exactly those phrases.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from topiclab.corpus.encoding import read_text
 from topiclab.errors import InputError
 
 Sequence2 = tuple[list[str], list[str], list[bool]]  # words, tags, may-join flags
+PHRASE_TAG = "nz"
 
 
 @dataclass(frozen=True)
@@ -98,11 +100,11 @@ def _score_pairs(seqs: list[Sequence2], min_count: int, threshold: float) -> dic
 
 
 def merge(seq: Sequence2, pairs: Iterable[tuple[str, str]] | dict) -> Sequence2:
-    """Join adjacent phrase parts, left to right; the phrase takes its last part's tag.
+    """Join adjacent phrase parts, left to right; the phrase is tagged ``nz``.
 
     Example:
         >>> merge((["科技", "成果", "转化"], ["n", "n", "vn"], [True] * 3), {("成果", "转化")})
-        (['科技', '成果转化'], ['n', 'vn'], [True, True])
+        (['科技', '成果转化'], ['n', 'nz'], [True, True])
     """
     words, tags, flags = seq
     table = pairs if isinstance(pairs, dict | set | frozenset) else set(pairs)
@@ -113,7 +115,7 @@ def merge(seq: Sequence2, pairs: Iterable[tuple[str, str]] | dict) -> Sequence2:
     while i < n:
         if i + 1 < n and flags[i] and flags[i + 1] and (words[i], words[i + 1]) in table:
             out_w.append(words[i] + words[i + 1])
-            out_t.append(tags[i + 1])
+            out_t.append(PHRASE_TAG)
             out_f.append(True)
             i += 2
         else:
@@ -148,7 +150,7 @@ def apply_phrases(seq: Sequence2, phrases: Sequence[Phrase]) -> Sequence2:
                     break
         if k:
             out_w.append("".join(words[i : i + k]))
-            out_t.append(tags[i + k - 1])
+            out_t.append(PHRASE_TAG)
             out_f.append(True)
             i += k
         else:

@@ -214,8 +214,8 @@ def preprocess(
     Example:
         >>> from topiclab.corpus import load_seed
         >>> units = preprocess(load_seed(), PreprocessConfig(unit="paragraph"))
-        >>> units.doc_ids[0] == load_seed().doc_ids[0] and "集成电路" in units.tokens[2]
-        True
+        >>> units.unit_ids[1], units.tokens[1]
+        ('000_d5b3804f19d0bc92-01#p1', ('集成电路产业',))
     """
     config = config or PreprocessConfig()
     if len(corpus) == 0:
@@ -246,8 +246,9 @@ def _finish(doc_ids: Sequence[str], tagged: list[Tagged], config: PreprocessConf
     ]
     phrases: list[Phrase] = []
     if config.phrase_file:
+        # phrases a researcher chose apply wherever their parts stand together
         phrases = read_phrases(config.phrase_file)
-        seqs = [apply_phrases(s, phrases) for s in seqs]
+        seqs = [apply_phrases((w, t, [True] * len(w)), phrases) for w, t, _ in seqs]
     elif config.phrases:
         phrases = learn_phrases(seqs, min_count=config.phrase_min_count, threshold=config.phrase_threshold)
         seqs = [apply_phrases(s, phrases) for s in seqs]
