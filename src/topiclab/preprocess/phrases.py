@@ -59,7 +59,9 @@ def learn_phrases(
         pairs = _score_pairs(seqs, min_count, threshold)
         if not pairs:
             break
-        seqs = [merge(seq, pairs) for seq in seqs]
+        table = frozenset(pairs)
+        firsts = frozenset(a for a, _ in table)
+        seqs = [merge(seq, table, firsts) for seq in seqs]
         for (a, b), (count, npmi) in pairs.items():
             parts = _parts(a, found) + _parts(b, found)
             found[parts] = Phrase(parts, count, round(npmi, 6))
@@ -80,9 +82,10 @@ def _parts(token: str, found: dict[tuple[str, ...], Phrase]) -> tuple[str, ...]:
 def _score_pairs(seqs: list[Sequence2], min_count: int, threshold: float) -> dict[tuple[str, str], tuple[int, float]]:
     unigrams: Counter[str] = Counter()
     bigrams: Counter[tuple[str, str]] = Counter()
-    for words, _, flags in seqs:
-        unigrams.update(w for w, f in zip(words, flags) if f)
-        bigrams.update((words[i], words[i + 1]) for i in range(len(words) - 1) if flags[i] and flags[i + 1])
+    unigrams.update(w for words, _, flags in seqs for w, f in zip(words, flags) if f)
+    bigrams.update(
+        (words[i], words[i + 1]) for words, _, flags in seqs for i in range(len(words) - 1) if flags[i] and flags[i + 1]
+    )
     total = sum(unigrams.values())
     if total == 0:
         return {}
@@ -99,15 +102,21 @@ def _score_pairs(seqs: list[Sequence2], min_count: int, threshold: float) -> dic
     return out
 
 
-def merge(seq: Sequence2, pairs: Iterable[tuple[str, str]] | dict) -> Sequence2:
+def merge(
+    seq: Sequence2, pairs: Iterable[tuple[str, str]] | frozenset, firsts: frozenset[str] | None = None
+) -> Sequence2:
     """Join adjacent phrase parts, left to right; the phrase is tagged ``nz``.
 
     Example:
-        >>> merge((["科技", "成果", "转化"], ["n", "n", "vn"], [True] * 3), {("成果", "转化")})
+        >>> merge((["科技", "成果", "转化"], ["n", "n", "vn"], [True] * 3), frozenset({("成果", "转化")}))
         (['科技', '成果转化'], ['n', 'nz'], [True, True])
     """
     words, tags, flags = seq
-    table = pairs if isinstance(pairs, dict | set | frozenset) else set(pairs)
+    table = pairs if isinstance(pairs, frozenset) else frozenset(pairs)
+    if firsts is None:
+        firsts = frozenset(a for a, _ in table)
+    if firsts.isdisjoint(words):
+        return seq
     out_w: list[str] = []
     out_t: list[str] = []
     out_f: list[bool] = []
@@ -129,45 +138,55 @@ def merge(seq: Sequence2, pairs: Iterable[tuple[str, str]] | dict) -> Sequence2:
 def apply_phrases(seq: Sequence2, phrases: Sequence[Phrase]) -> Sequence2:
     """Join the given phrases in one left-to-right pass, longest match first.
 
+    For many sequences build a :class:`PhraseJoiner` once and call it on each.
+
     Example:
         >>> ps = [Phrase(("科技", "成果"), 9, 0.8), Phrase(("科技", "成果", "转化"), 7, 0.7)]
         >>> apply_phrases((["科技", "成果", "转化", "科技", "成果"], ["n", "n", "vn", "n", "n"], [True] * 5), ps)[0]
         ['科技成果转化', '科技成果']
     """
-    index = _index(phrases)
-    words, tags, flags = seq
-    out_w: list[str] = []
-    out_t: list[str] = []
-    out_f: list[bool] = []
-    i, n = 0, len(words)
-    while i < n:
-        k = 0
-        if flags[i]:
-            for parts in index.get(words[i], ()):
-                size = len(parts)
-                if tuple(words[i : i + size]) == parts and all(flags[i : i + size]):
-                    k = size
-                    break
-        if k:
-            out_w.append("".join(words[i : i + k]))
-            out_t.append(PHRASE_TAG)
-            out_f.append(True)
-            i += k
-        else:
-            out_w.append(words[i])
-            out_t.append(tags[i])
-            out_f.append(flags[i])
-            i += 1
-    return out_w, out_t, out_f
+    return PhraseJoiner(phrases)(seq)
 
 
-def _index(phrases: Sequence[Phrase]) -> dict[str, list[tuple[str, ...]]]:
-    index: dict[str, list[tuple[str, ...]]] = {}
-    for p in phrases:
-        index.setdefault(p.parts[0], []).append(p.parts)
-    for candidates in index.values():
-        candidates.sort(key=lambda parts: (-len(parts), parts))
-    return index
+class PhraseJoiner:
+    """Joins a fixed set of phrases in sequences; the phrase index is built once."""
+
+    def __init__(self, phrases: Sequence[Phrase]) -> None:
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for p in phrases:
+            index.setdefault(p.parts[0], []).append(p.parts)
+        for candidates in index.values():
+            candidates.sort(key=lambda parts: (-len(parts), parts))
+        self._index = index
+
+    def __call__(self, seq: Sequence2) -> Sequence2:
+        index = self._index
+        words, tags, flags = seq
+        if index.keys().isdisjoint(words):
+            return seq
+        out_w: list[str] = []
+        out_t: list[str] = []
+        out_f: list[bool] = []
+        i, n = 0, len(words)
+        while i < n:
+            k = 0
+            if flags[i] and words[i] in index:
+                for parts in index[words[i]]:
+                    size = len(parts)
+                    if tuple(words[i : i + size]) == parts and all(flags[i : i + size]):
+                        k = size
+                        break
+            if k:
+                out_w.append("".join(words[i : i + k]))
+                out_t.append(PHRASE_TAG)
+                out_f.append(True)
+                i += k
+            else:
+                out_w.append(words[i])
+                out_t.append(tags[i])
+                out_f.append(flags[i])
+                i += 1
+        return out_w, out_t, out_f
 
 
 def phrases_to_tsv(phrases: Sequence[Phrase]) -> str:

@@ -40,11 +40,11 @@ from topiclab.preprocess.lexicon import (
     standard_stopwords,
 )
 from topiclab.preprocess.normalize import normalize_text
-from topiclab.preprocess.phrases import Phrase, apply_phrases, learn_phrases, read_phrases
+from topiclab.preprocess.phrases import Phrase, PhraseJoiner, learn_phrases, read_phrases
 from topiclab.preprocess.segment import Segmenter
 
 REASONS = ("punctuation", "non_han", "stopword", "boilerplate", "user_stopword", "too_short", "pos")
-_BATCH_DOCS = 64
+_BATCH_CHARS = 100_000  # characters a batch: large enough to amortise, small enough to spread
 _HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 _WORDLIKE = re.compile(r"\w")
 
@@ -117,14 +117,29 @@ def _init_worker(segmenter: Segmenter, norm: dict[str, Any]) -> None:
 def _tag_batch(texts: Sequence[str]) -> list[Tagged]:
     seg: Segmenter = _WORKER["seg"]
     norm = _WORKER["norm"]
+    paragraphs = [split_paragraphs(t) for t in texts]
+    tagged = iter(seg.tag_many([normalize_text(p, **norm) for paras in paragraphs for p in paras]))
     out = []
-    for text in texts:
+    for paras in paragraphs:
         doc: Tagged = []
-        for para in split_paragraphs(text):
-            words, tags = seg.tag(normalize_text(para, **norm))
+        for _ in paras:
+            words, tags = next(tagged)
             keep = [i for i, w in enumerate(words) if not w.isspace()]
             doc.append(([words[i] for i in keep], [tags[i] for i in keep]))
         out.append(doc)
+    return out
+
+
+def _batches(texts: Sequence[str]) -> list[Sequence[str]]:
+    """Consecutive texts in batches of about ``_BATCH_CHARS``: the same whatever the worker count."""
+    out, begin, size = [], 0, 0
+    for i, t in enumerate(texts):
+        size += len(t)
+        if size >= _BATCH_CHARS:
+            out.append(texts[begin : i + 1])
+            begin, size = i + 1, 0
+    if begin < len(texts):
+        out.append(texts[begin:])
     return out
 
 
@@ -141,7 +156,7 @@ def tag_corpus(
         raise ConfigError(f"workers must be at least 1, got {workers}")
     seg = build_segmenter(config)
     norm = {"urls": config.urls, "emails": config.emails, "numbers": config.numbers, "t2s": config.t2s}
-    batches = [texts[i : i + _BATCH_DOCS] for i in range(0, len(texts), _BATCH_DOCS)]
+    batches = _batches(texts)
     bar = tqdm(total=len(texts), unit="doc", desc="segmenting", disable=not progress, file=sys.stderr)
     results: list[Tagged] = []
     with bar:
@@ -192,10 +207,9 @@ class _Decider(dict):  # type: ignore[type-arg,unused-ignore]
         self[key] = reason
         return reason
 
-    def may_join(self, word: str, tag: str) -> bool:
-        """Whether a token may be part of a phrase: a content word, whatever its length."""
-        reason = self[(word, tag)]
-        return reason in ("", "too_short")
+    def may_join(self, words: list[str], tags: list[str]) -> list[bool]:
+        """Whether each token may be part of a phrase: a content word, whatever its length."""
+        return [r in ("", "too_short") for r in map(self.__getitem__, zip(words, tags))]
 
 
 def preprocess(
@@ -239,19 +253,17 @@ def preprocess(
 def _finish(doc_ids: Sequence[str], tagged: list[Tagged], config: PreprocessConfig) -> Units:
     user_stop = frozenset().union(*(read_wordlist(p) for p in config.user_stopwords))
     decide = _Decider(config, user_stop)
-    seqs = [
-        (words, tags, [decide.may_join(w, t) for w, t in zip(words, tags)])
-        for doc in tagged
-        for words, tags in doc
-    ]
+    seqs = [(words, tags, decide.may_join(words, tags)) for doc in tagged for words, tags in doc]
     phrases: list[Phrase] = []
     if config.phrase_file:
         # phrases a researcher chose apply wherever their parts stand together
         phrases = read_phrases(config.phrase_file)
-        seqs = [apply_phrases((w, t, [True] * len(w)), phrases) for w, t, _ in seqs]
+        join = PhraseJoiner(phrases)
+        seqs = [join((w, t, [True] * len(w))) for w, t, _ in seqs]
     elif config.phrases:
         phrases = learn_phrases(seqs, min_count=config.phrase_min_count, threshold=config.phrase_threshold)
-        seqs = [apply_phrases(s, phrases) for s in seqs]
+        join = PhraseJoiner(phrases)
+        seqs = [join(s) for s in seqs]
     removed: Counter[str] = Counter()
     kept_paras: list[list[str]] = []
     for words, tags, _ in seqs:

