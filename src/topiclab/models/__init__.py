@@ -1,0 +1,73 @@
+"""Models stage: LDA (gensim, scikit-learn), NMF and TF-IDF clusters, one typed result.
+
+Example:
+    >>> import numpy as np
+    >>> from topiclab.models import fit_model
+    >>> X = np.array([[3, 0, 1], [0, 4, 1], [2, 0, 0], [0, 3, 0]])
+    >>> r = fit_model(X, ("上海", "江苏", "创新"), model="nmf", k=2, seed=0)
+    >>> sorted(r.top_terms(1))
+    [['上海'], ['江苏']]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from topiclab.errors import ConfigError
+from topiclab.models.estimators import CLUSTER_METHODS, LDA, LDA_BACKENDS, NMF, TfidfClusters, class_tfidf
+from topiclab.models.result import TopicModelResult, load_result
+
+MODELS = ("lda", "nmf", "kmeans", "agglomerative")
+
+__all__ = [
+    "CLUSTER_METHODS", "LDA", "LDA_BACKENDS", "MODELS", "NMF", "TfidfClusters", "TopicModelResult",
+    "build_estimator", "class_tfidf", "fit_model", "load_result",
+]
+
+
+def build_estimator(model: str, k: int, seed: int, *, backend: str = "sklearn", **params: Any) -> Any:
+    """The estimator for a model name, with its settings checked.
+
+    Example:
+        >>> type(build_estimator("kmeans", 5, 1)).__name__
+        'TfidfClusters'
+    """
+    if model == "lda":
+        return LDA(k, backend=backend, random_state=seed, **params)
+    if backend not in ("sklearn", "default"):
+        raise ConfigError(f"backend {backend!r} applies to lda only; {model} has one implementation (sklearn)")
+    if model == "nmf":
+        return NMF(k, random_state=seed, **params)
+    if model in CLUSTER_METHODS:
+        return TfidfClusters(k, method=model, random_state=seed, **params)
+    raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+
+
+def fit_model(
+    counts: Any,
+    terms: Sequence[str],
+    *,
+    model: str = "lda",
+    k: int = 10,
+    seed: int = 0,
+    backend: str = "sklearn",
+    unit_ids: Sequence[str] | None = None,
+    doc_ids: Sequence[str] | None = None,
+    **params: Any,
+) -> TopicModelResult:
+    """Fit a model on a count matrix and return its :class:`TopicModelResult`."""
+    try:
+        est = build_estimator(model, k, seed, backend=backend, **params)
+    except TypeError as exc:
+        raise ConfigError(f"unknown setting for model {model!r}: {exc}") from None
+    est.fit(counts)
+    n = est.doc_topic_.shape[0]
+    ids = tuple(unit_ids) if unit_ids is not None else tuple(str(i) for i in range(n))
+    return TopicModelResult(
+        model, backend if model == "lda" else "sklearn", k, seed, tuple(terms),
+        np.asarray(est.components_), np.asarray(est.doc_topic_), ids,
+        tuple(doc_ids) if doc_ids is not None else ids, dict(params),
+    )

@@ -1,0 +1,251 @@
+"""Topic models with scikit-learn's estimator contract, over a units x terms count matrix.
+
+Every estimator stores its settings in ``__init__``, checks them in ``fit``, returns ``self``
+from ``fit``, keeps learned state in attributes ending in ``_`` (``components_``: topic-term
+weights, rows summing to 1; ``doc_topic_``: the training units' topic proportions), and has
+``transform`` for new units, so it can sit at the end of a scikit-learn ``Pipeline`` after a
+``CountVectorizer``. Using an unfitted estimator raises ``NotFittedError``.
+
+* :class:`LDA`: latent Dirichlet allocation, backend ``sklearn`` (batch variational Bayes,
+  Hoffman et al. 2010) or ``gensim`` (``LdaModel``, with learned asymmetric priors on request);
+* :class:`NMF`: non-negative matrix factorisation of the TF-IDF matrix;
+* :class:`TfidfClusters`: k-means on the L2-normalised TF-IDF matrix reduced by LSA, or
+  Ward agglomerative clustering of the same vectors; each cluster is described by class-based
+  TF-IDF (Grootendorst 2022), so clusters read like topics.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from topiclab.errors import ConfigError
+from topiclab.vectorize import tfidf_matrix
+
+LDA_BACKENDS = ("sklearn", "gensim")
+CLUSTER_METHODS = ("kmeans", "agglomerative")
+
+
+def _rows_to_one(m: np.ndarray) -> np.ndarray:
+    m = np.asarray(m, dtype=np.float64)
+    s = m.sum(axis=1, keepdims=True)
+    out = np.divide(m, s, out=np.full_like(m, 1.0 / m.shape[1]), where=s > 0)
+    return out
+
+
+def _check_k(k: int, n_units: int, n_terms: int) -> None:
+    if not isinstance(k, int | np.integer) or k < 2:
+        raise ConfigError(f"k must be a whole number >= 2, got {k!r}")
+    if k > n_units:
+        raise ConfigError(f"k={k} is more than the {n_units} units to model; choose k <= {n_units}")
+    if k > n_terms:
+        raise ConfigError(f"k={k} is more than the {n_terms} terms in the vocabulary; choose a smaller k")
+
+
+def _counts(X: Any) -> sp.csr_matrix:
+    m = sp.csr_matrix(X, dtype=np.float64)
+    if m.nnz and m.data.min() < 0:
+        raise ConfigError("the document-term matrix has negative entries; topic models need counts")
+    return m
+
+
+class LDA(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Latent Dirichlet allocation.
+
+    ``alpha``/``eta``: document-topic and topic-word priors (``None``: 1/k, as both libraries
+    default); with the gensim backend ``alpha="asymmetric"`` or ``"auto"`` learns an asymmetric
+    prior. ``max_iter``: passes over the corpus (sklearn ``max_iter``, gensim ``passes``).
+
+    Example:
+        >>> X = np.array([[3, 0, 1], [0, 4, 1], [2, 0, 0], [0, 3, 0]])
+        >>> lda = LDA(2, random_state=0).fit(X)
+        >>> lda.components_.shape, bool(np.allclose(lda.doc_topic_.sum(axis=1), 1))
+        ((2, 3), True)
+    """
+
+    def __init__(self, n_components: int = 10, *, backend: str = "sklearn", alpha: float | str | None = None,
+                 eta: float | None = None, max_iter: int = 50, random_state: int = 0) -> None:
+        self.n_components = n_components
+        self.backend = backend
+        self.alpha = alpha
+        self.eta = eta
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def fit(self, X: Any, y: Any = None) -> LDA:
+        counts = _counts(X)
+        _check_k(self.n_components, counts.shape[0], counts.shape[1])
+        if self.backend not in LDA_BACKENDS:
+            raise ConfigError(f"unknown LDA backend {self.backend!r}; choose one of {', '.join(LDA_BACKENDS)}")
+        if isinstance(self.alpha, str) and (self.backend != "gensim" or self.alpha not in ("asymmetric", "auto")):
+            raise ConfigError(f"alpha={self.alpha!r} needs backend='gensim' and one of asymmetric, auto; "
+                              "otherwise give a number")
+        if self.backend == "sklearn":
+            from sklearn.decomposition import LatentDirichletAllocation
+
+            self.model_ = LatentDirichletAllocation(
+                n_components=self.n_components, doc_topic_prior=self.alpha, topic_word_prior=self.eta,
+                learning_method="batch", max_iter=self.max_iter, random_state=self.random_state,
+            ).fit(counts)
+            self.components_ = _rows_to_one(self.model_.components_)
+            self.doc_topic_ = _rows_to_one(self.model_.transform(counts))
+        else:
+            from gensim.models import LdaModel
+
+            bow = _bow(counts)
+            self.model_ = LdaModel(
+                corpus=bow, id2word={j: str(j) for j in range(counts.shape[1])}, num_topics=self.n_components,
+                alpha=self.alpha if self.alpha is not None else "symmetric", eta=self.eta,
+                passes=self.max_iter, iterations=100, chunksize=max(len(bow), 1), update_every=1,
+                random_state=self.random_state, dtype=np.float64,
+            )
+            self.components_ = _rows_to_one(self.model_.get_topics())
+            self.doc_topic_ = self.transform(counts)
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Topic proportions of new units (rows sum to 1)."""
+        check_is_fitted(self, "components_")
+        counts = _counts(X)
+        if self.backend == "sklearn":
+            return _rows_to_one(self.model_.transform(counts))
+        gamma, _ = self.model_.inference(_bow(counts))
+        return _rows_to_one(gamma)
+
+    def perplexity(self, X: Any) -> float:
+        """Perplexity of held-out units (lower is better): exp of minus the per-word bound."""
+        check_is_fitted(self, "components_")
+        counts = _counts(X)
+        if self.backend == "sklearn":
+            return float(self.model_.perplexity(counts))
+        return float(np.exp2(-self.model_.log_perplexity(_bow(counts))))
+
+
+def _bow(counts: sp.csr_matrix) -> list[list[tuple[int, float]]]:
+    return [list(zip(counts.indices[a:b].tolist(), counts.data[a:b].tolist()))
+            for a, b in zip(counts.indptr[:-1], counts.indptr[1:])]
+
+
+class NMF(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Non-negative matrix factorisation of the sublinear TF-IDF matrix (``init="nndsvda"``).
+
+    Example:
+        >>> X = np.array([[3, 0, 1], [0, 4, 1], [2, 0, 0], [0, 3, 0]])
+        >>> NMF(2, random_state=0).fit(X).doc_topic_.argmax(axis=1).tolist()
+        [1, 0, 1, 0]
+    """
+
+    def __init__(self, n_components: int = 10, *, max_iter: int = 400, random_state: int = 0) -> None:
+        self.n_components = n_components
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def fit(self, X: Any, y: Any = None) -> NMF:
+        from sklearn.decomposition import NMF as SkNMF
+
+        counts = _counts(X)
+        _check_k(self.n_components, counts.shape[0], counts.shape[1])
+        self.model_ = SkNMF(n_components=self.n_components, init="nndsvda", max_iter=self.max_iter,
+                            random_state=self.random_state)
+        w = self.model_.fit_transform(tfidf_matrix(counts))
+        self.components_ = _rows_to_one(self.model_.components_)
+        self.doc_topic_ = _rows_to_one(w)
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "components_")
+        return _rows_to_one(self.model_.transform(tfidf_matrix(_counts(X))))
+
+
+class TfidfClusters(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Clusters of units on TF-IDF vectors reduced by LSA; ``components_`` is class-based TF-IDF.
+
+    ``method``: ``kmeans`` (``n_init`` restarts) or ``agglomerative`` (Ward). ``n_dims``: LSA
+    dimensions (``None``: cluster the full TF-IDF vectors).
+
+    Example:
+        >>> X = np.array([[3, 0, 1], [0, 4, 1], [2, 0, 0], [0, 3, 0]])
+        >>> TfidfClusters(2, n_dims=None, random_state=0).fit(X).labels_.tolist() in ([0, 1, 0, 1], [1, 0, 1, 0])
+        True
+    """
+
+    def __init__(self, n_clusters: int = 10, *, method: str = "kmeans", n_dims: int | None = 100,
+                 n_init: int = 10, random_state: int = 0) -> None:
+        self.n_clusters = n_clusters
+        self.method = method
+        self.n_dims = n_dims
+        self.n_init = n_init
+        self.random_state = random_state
+
+    def _embed(self, counts: sp.csr_matrix, *, fit: bool) -> Any:
+        from sklearn.preprocessing import normalize
+
+        tfidf = tfidf_matrix(counts)
+        if self.n_dims is None:
+            return tfidf
+        if fit:
+            from sklearn.decomposition import TruncatedSVD
+
+            dims = min(self.n_dims, counts.shape[1] - 1, counts.shape[0] - 1)
+            self.svd_ = TruncatedSVD(n_components=max(dims, 1), random_state=self.random_state)
+            return normalize(self.svd_.fit_transform(tfidf))
+        return normalize(self.svd_.transform(tfidf))
+
+    def fit(self, X: Any, y: Any = None) -> TfidfClusters:
+        counts = _counts(X)
+        _check_k(self.n_clusters, counts.shape[0], counts.shape[1])
+        if self.method not in CLUSTER_METHODS:
+            raise ConfigError(f"unknown cluster method {self.method!r}; choose one of {', '.join(CLUSTER_METHODS)}")
+        vectors = self._embed(counts, fit=True)
+        if self.method == "kmeans":
+            from sklearn.cluster import KMeans
+
+            self.model_ = KMeans(self.n_clusters, n_init=self.n_init, random_state=self.random_state).fit(vectors)
+            self.labels_ = self.model_.labels_
+        else:
+            from sklearn.cluster import AgglomerativeClustering
+
+            dense = vectors.toarray() if sp.issparse(vectors) else vectors
+            self.labels_ = AgglomerativeClustering(self.n_clusters, linkage="ward").fit_predict(dense)
+            self.centroids_ = np.vstack([dense[self.labels_ == c].mean(axis=0) for c in range(self.n_clusters)])
+        self.vectors_ = vectors
+        self.components_ = class_tfidf(counts, self.labels_, self.n_clusters)
+        self.doc_topic_ = np.eye(self.n_clusters)[self.labels_]
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        """One-hot membership of new units in the nearest cluster."""
+        check_is_fitted(self, "components_")
+        vectors = self._embed(_counts(X), fit=False)
+        if self.method == "kmeans":
+            labels = self.model_.predict(vectors)
+        else:
+            dense = vectors.toarray() if sp.issparse(vectors) else vectors
+            labels = ((dense[:, None, :] - self.centroids_[None]) ** 2).sum(axis=2).argmin(axis=1)
+        return np.eye(self.n_clusters)[labels]
+
+
+def class_tfidf(counts: sp.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
+    """Class-based TF-IDF: a cluster's term frequencies weighted by ``log(1 + A / f_t)``.
+
+    ``A`` is the average number of words a cluster, ``f_t`` the term's frequency over all
+    clusters (Grootendorst 2022, BERTopic). Rows are scaled to sum to 1.
+
+    Example:
+        >>> import scipy.sparse as sp
+        >>> w = class_tfidf(sp.csr_matrix([[2.0, 1.0], [0.0, 3.0]]), np.array([0, 1]), 2)
+        >>> bool(w[0, 0] > w[0, 1] and w[1, 1] > w[1, 0])
+        True
+    """
+    member = sp.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, counts.shape[0]))
+    tf = np.asarray((member @ counts).todense())
+    f_t = tf.sum(axis=0)
+    avg = tf.sum() / k
+    idf = np.log1p(np.divide(avg, f_t, out=np.zeros_like(f_t), where=f_t > 0))
+    per_class = tf.sum(axis=1, keepdims=True)
+    weights = np.divide(tf, per_class, out=np.zeros_like(tf), where=per_class > 0) * idf
+    return _rows_to_one(weights)

@@ -1,0 +1,165 @@
+"""Token lists to a vocabulary and sparse document-term matrices (counts, TF-IDF), and to gensim.
+
+Pruning follows gensim's ``Dictionary.filter_extremes`` and names what it keeps:
+``no_below`` (keep terms in at least this many units), ``no_above`` (and in at most this
+share of units), ``keep_n`` (then at most this many terms, most frequent first). Terms are
+ordered by document frequency, then alphabetically, so the vocabulary does not depend on the
+order in which terms were first seen.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from topiclab.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Terms and their document frequencies, in a fixed order.
+
+    Example:
+        >>> v = build_vocabulary([["上海", "创新"], ["上海", "产业"]], no_below=1, no_above=1.0)
+        >>> v.terms, v.index["创新"]
+        (('上海', '产业', '创新'), 2)
+    """
+
+    terms: tuple[str, ...]
+    doc_freq: tuple[int, ...]
+    n_units: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", {t: i for i, t in enumerate(self.terms)})
+
+    index: dict[str, int] = None  # type: ignore[assignment]  # filled in __post_init__
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+
+def build_vocabulary(
+    token_lists: Sequence[Sequence[str]], *, no_below: int = 2, no_above: float = 0.5, keep_n: int | None = None
+) -> Vocabulary:
+    """A pruned vocabulary (see the module docstring).
+
+    Raises :class:`ConfigError` when pruning leaves no term.
+
+    Example:
+        >>> build_vocabulary([["a", "b"], ["a", "c"], ["a", "b"]], no_below=2, no_above=0.9).terms
+        ('b',)
+    """
+    if no_below < 1:
+        raise ConfigError(f"no_below must be at least 1, got {no_below}")
+    if not 0.0 < no_above <= 1.0:
+        raise ConfigError(f"no_above must be in (0, 1], got {no_above}")
+    if keep_n is not None and keep_n < 1:
+        raise ConfigError(f"keep_n must be at least 1 or None, got {keep_n}")
+    n = len(token_lists)
+    df: Counter[str] = Counter()
+    for toks in token_lists:
+        df.update(set(toks))
+    limit = no_above * n
+    kept = [(t, c) for t, c in df.items() if c >= no_below and c <= limit]
+    kept.sort(key=lambda tc: (-tc[1], tc[0]))
+    if keep_n is not None:
+        kept = kept[:keep_n]
+    if not kept:
+        raise ConfigError(
+            f"the vocabulary is empty after pruning {len(df)} terms over {n} units with no_below={no_below}, "
+            f"no_above={no_above}; lower no_below or raise no_above"
+        )
+    return Vocabulary(tuple(t for t, _ in kept), tuple(c for _, c in kept), n)
+
+
+def count_matrix(token_lists: Iterable[Sequence[str]], vocab: Vocabulary) -> sp.csr_matrix:
+    """Units x terms matrix of counts (float64, CSR); tokens outside the vocabulary are ignored.
+
+    Example:
+        >>> v = build_vocabulary([["上海", "上海", "创新"], ["创新"]], no_below=1, no_above=1.0)
+        >>> count_matrix([["上海", "上海", "创新"], ["创新"]], v).toarray().tolist()
+        [[1.0, 2.0], [1.0, 0.0]]
+    """
+    index = vocab.index
+    indptr = [0]
+    indices: list[int] = []
+    data: list[int] = []
+    for toks in token_lists:
+        counts = Counter(index[t] for t in toks if t in index)
+        for j in sorted(counts):
+            indices.append(j)
+            data.append(counts[j])
+        indptr.append(len(indices))
+    return sp.csr_matrix(
+        (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+        shape=(len(indptr) - 1, len(vocab)),
+    )
+
+
+def tfidf_matrix(counts: sp.csr_matrix, *, sublinear: bool = True, norm: str | None = "l2") -> sp.csr_matrix:
+    """TF-IDF weights of a count matrix: smoothed idf, optional ``1 + log(tf)``, rows L2-normalised.
+
+    Example:
+        >>> import scipy.sparse as sp
+        >>> m = tfidf_matrix(sp.csr_matrix([[2.0, 0.0], [1.0, 1.0]]))
+        >>> [round(float(x), 3) for x in m.toarray()[1]]
+        [0.58, 0.815]
+    """
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    out: sp.csr_matrix = TfidfTransformer(sublinear_tf=sublinear, norm=norm).fit_transform(counts)
+    return out
+
+
+def to_gensim(vocab: Vocabulary, counts: sp.csr_matrix) -> tuple[Any, list[list[tuple[int, int]]]]:
+    """A gensim ``Dictionary`` and bag-of-words corpus with the same term ids as ``vocab``.
+
+    Example:
+        >>> v = build_vocabulary([["上海", "创新"]], no_below=1, no_above=1.0)
+        >>> d, bow = to_gensim(v, count_matrix([["上海", "创新"]], v))
+        >>> d[0], bow
+        ('上海', [[(0, 1), (1, 1)]])
+    """
+    from gensim.corpora import Dictionary
+
+    dictionary = Dictionary()
+    dictionary.token2id = {t: i for i, t in enumerate(vocab.terms)}
+    dictionary.id2token = dict(enumerate(vocab.terms))
+    dictionary.dfs = dict(enumerate(vocab.doc_freq))
+    dictionary.num_docs = vocab.n_units
+    csr = counts.tocsr()
+    bow = [
+        [(int(j), int(c)) for j, c in zip(csr.indices[a:b], csr.data[a:b])]
+        for a, b in zip(csr.indptr[:-1], csr.indptr[1:])
+    ]
+    dictionary.num_pos = int(csr.sum())
+    dictionary.num_nnz = int(csr.nnz)
+    return dictionary, bow
+
+
+def from_gensim(dictionary: Any, bow: Sequence[Sequence[tuple[int, int]]]) -> tuple[Vocabulary, sp.csr_matrix]:
+    """A vocabulary and count matrix from a gensim ``Dictionary`` and bag-of-words corpus.
+
+    Example:
+        >>> v = build_vocabulary([["上海", "创新"], ["上海"]], no_below=1, no_above=1.0)
+        >>> v2, m = from_gensim(*to_gensim(v, count_matrix([["上海", "创新"], ["上海"]], v)))
+        >>> v2.terms == v.terms, m.toarray().tolist()
+        (True, [[1.0, 1.0], [1.0, 0.0]])
+    """
+    ids = sorted(dictionary.token2id.values())
+    terms = tuple(dictionary[i] for i in ids)
+    remap = {old: new for new, old in enumerate(ids)}
+    rows, cols, vals = [], [], []
+    for r, doc in enumerate(bow):
+        for j, c in doc:
+            rows.append(r)
+            cols.append(remap[j])
+            vals.append(c)
+    m = sp.csr_matrix((np.asarray(vals, dtype=np.float64), (rows, cols)), shape=(len(bow), len(terms)))
+    df = tuple(int(dictionary.dfs.get(i, 0)) for i in ids)
+    return Vocabulary(terms, df, len(bow)), m
