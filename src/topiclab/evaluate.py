@@ -42,7 +42,7 @@ def cooccurrence(
 
     Example:
         >>> occ, co, n = cooccurrence([["a", "b", "c", "a"]], ["a", "c"], window=2)
-        >>> occ.tolist(), co[0, 1], n
+        >>> occ.tolist(), int(co[0, 1]), n
         ([2, 2], 1, 3)
     """
     index = {w: i for i, w in enumerate(words)}
@@ -130,10 +130,10 @@ def coherence(
         return np.asarray(out)
     npmi = _npmi_matrix(occ, co, n)
     for topic in topics:
-        ids = np.array([idx[w] for w in topic])
-        sub = npmi[np.ix_(ids, ids)]
+        pos = np.array([idx[w] for w in topic])
+        sub = npmi[np.ix_(pos, pos)]
         if measure == "npmi":
-            off = ~np.eye(len(ids), dtype=bool)
+            off = ~np.eye(len(pos), dtype=bool)
             out.append(float(sub[off].mean()))
         else:
             whole = sub.sum(axis=0)

@@ -53,7 +53,7 @@ def _counts(X: Any) -> sp.csr_matrix:
     return m
 
 
-class LDA(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class LDA(TransformerMixin, BaseEstimator):
     """Latent Dirichlet allocation.
 
     ``alpha``/``eta``: document-topic and topic-word priors (``None``: 1/k, as both libraries
@@ -130,7 +130,7 @@ def _bow(counts: sp.csr_matrix) -> list[list[tuple[int, float]]]:
             for a, b in zip(counts.indptr[:-1], counts.indptr[1:])]
 
 
-class NMF(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class NMF(TransformerMixin, BaseEstimator):
     """Non-negative matrix factorisation of the sublinear TF-IDF matrix (``init="nndsvda"``).
 
     Example:
@@ -161,7 +161,7 @@ class NMF(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return _rows_to_one(self.model_.transform(tfidf_matrix(_counts(X))))
 
 
-class TfidfClusters(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class TfidfClusters(TransformerMixin, BaseEstimator):
     """Clusters of units on TF-IDF vectors reduced by LSA; ``components_`` is class-based TF-IDF.
 
     ``method``: ``kmeans`` (``n_init`` restarts) or ``agglomerative`` (Ward). ``n_dims``: LSA
