@@ -29,9 +29,11 @@ def test_corpus_summary_and_jsonl(tmp_path: Path):
 def test_fit_without_input_reads_the_seed_from_any_folder(tmp_path: Path):
     res = run("fit", "--help", cwd=tmp_path)
     assert res.returncode == 0 and "embedded seed" in res.stdout
-    res = run("fit", cwd=tmp_path)
+    res = run("fit", "--quiet", "--no-cache", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
-    assert "documents: 23" in res.stdout
+    assert "nmf k=10 seed=1: 23 documents" in res.stdout
+    (folder,) = (tmp_path / "runs").iterdir()
+    assert folder.name.endswith("-nmf-k10-s1") and (folder / "topics.csv").is_file()
 
 
 def test_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path: Path):

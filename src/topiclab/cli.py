@@ -7,6 +7,7 @@ Each sub-command is a function ``_cmd_NAME(args)``; errors from bad input or set
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -101,6 +102,48 @@ def _progress(args: argparse.Namespace) -> bool:
     return not getattr(args, "quiet", False) and sys.stderr.isatty()
 
 
+def _add_fit_args(p: argparse.ArgumentParser) -> None:
+    from topiclab.models import LDA_BACKENDS, MODELS
+    from topiclab.preprocess import UNITS
+
+    g = p.add_argument_group("model")
+    g.add_argument("--config", type=Path, default=None, metavar="FILE", help="a config.toml (e.g. from a run folder)")
+    g.add_argument("--model", choices=MODELS, default=None, help="lda, nmf, kmeans or agglomerative")
+    g.add_argument("--backend", choices=LDA_BACKENDS, default=None, help="LDA implementation: sklearn or gensim")
+    g.add_argument("--k", type=int, default=None, metavar="N", help="number of topics or clusters")
+    g.add_argument("--seed", type=int, default=None, metavar="S", help="random seed")
+    g.add_argument("--unit", choices=UNITS, default=None, help="document, paragraph or chunk")
+    g.add_argument("--label-col", default=None, metavar="C", help="metadata column of known labels (NMI, ARI, purity)")
+    g.add_argument("--workers", type=int, default=None, metavar="N", help="worker processes for preprocessing")
+    g.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
+                   help="override one setting, e.g. --set model.max_iter=100 (repeatable)")
+    g.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="run folder to create (default: runs/<time>-<model>-k<k>-s<seed>)")
+    g.add_argument("--overwrite", action="store_true", help="replace --out if it exists (atomically)")
+    g.add_argument("--no-cache", action="store_true", help="neither read nor write the preprocessing cache")
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _fit_config(args: argparse.Namespace) -> Any:
+    from topiclab.config import FitConfig
+
+    config = FitConfig.from_toml(args.config) if args.config else FitConfig()
+    sets = []
+    flags = {
+        "input.path": str(args.input) if args.input is not None else None,
+        "input.format": args.format if args.format != "auto" else None,
+        "input.text_col": args.text_col if args.text_col != "text" else None,
+        "input.id_col": args.id_col, "input.label_col": args.label_col,
+        "input.region_col": args.region_col, "input.region_map": str(args.region_map) if args.region_map else None,
+        "model.name": args.model, "model.backend": args.backend, "model.k": args.k, "model.seed": args.seed,
+        "preprocess.unit": args.unit, "run.workers": args.workers,
+    }
+    for key, value in flags.items():
+        if value is not None:
+            sets.append(f"{key}={json.dumps(value, ensure_ascii=False)}")
+    return config.with_overrides(sets + list(args.sets))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``topiclab`` command.
 
@@ -140,10 +183,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "fit",
-        help="fit topics on a corpus (default: the embedded seed)",
-        description="Read INPUT (default: the embedded seed corpus) and fit a topic model.",
+        help="fit topics on a corpus (default: the embedded seed) and write a run folder",
+        description="Read INPUT (default: the embedded seed corpus), preprocess it, fit a topic model and write "
+        "a run folder: topics.csv, doc_topics.csv, metrics.json, config.toml (rerunning it repeats the run), "
+        "manifest.json, the model and the tokens. Settings come from the defaults, then --config, then the "
+        "options below, then --set.",
     )
     _add_source_args(p, optional_input=True)
+    _add_fit_args(p)
     p.set_defaults(func=_cmd_fit)
     return parser
 
@@ -190,11 +237,22 @@ def _cmd_preprocess(args: argparse.Namespace) -> int:
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
-    from topiclab.corpus import summarize
+    from topiclab.pipeline import run
+    from topiclab.runfolder import default_run_dir, write_run
 
-    corpus = _load(args)
-    print(summarize(corpus))
-    print("topiclab fit: the corpus is built; topic models are not part of this version yet.")
+    config = _fit_config(args)
+    if args.out is not None and args.out.exists() and not args.overwrite:
+        raise TopiclabError(f"{args.out}: already exists; choose another --out or add --overwrite")
+    fit = run(config, progress=_progress(args), cache_dir=None if args.no_cache else True)
+    out = write_run(fit, args.out or default_run_dir(fit), overwrite=args.overwrite)
+    m = fit.metrics
+    print(f"{m['model']} k={m['k']} seed={m['seed']}: {m['n_docs']} documents, {m['n_units']} units, "
+          f"{m['n_terms']} terms")
+    print(f"coherence: npmi {m['npmi']:.4f}, c_v {m['c_v']:.4f}, umass {m['umass']:.4f}; "
+          f"diversity {m['diversity']:.3f}")
+    for t, words in enumerate(fit.result.top_terms(8)):
+        print(f"  topic {t}: {' '.join(words)}")
+    print(f"wrote: {out}")
     return 0
 
 

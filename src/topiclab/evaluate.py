@@ -153,7 +153,7 @@ def topic_diversity(topics: Sequence[Sequence[str]], top_n: int = 25) -> float:
     return len(set(words)) / len(words) if words else 0.0
 
 
-def purity(labels_true: Sequence[object], labels_pred: Sequence[int]) -> float:
+def purity(labels_true: Sequence[object], labels_pred: Sequence[int] | np.ndarray) -> float:
     """Share of units whose cluster's majority label is their own label.
 
     Example:
@@ -166,7 +166,7 @@ def purity(labels_true: Sequence[object], labels_pred: Sequence[int]) -> float:
     return float(table.max(axis=1).sum() / table.values.sum())
 
 
-def label_agreement(labels_true: Sequence[object], labels_pred: Sequence[int]) -> dict[str, float]:
+def label_agreement(labels_true: Sequence[object], labels_pred: Sequence[int] | np.ndarray) -> dict[str, float]:
     """NMI, ARI and purity of predicted clusters (or dominant topics) against known labels.
 
     Example:

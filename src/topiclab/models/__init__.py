@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 
-def build_estimator(model: str, k: int, seed: int, *, backend: str = "sklearn", **params: Any) -> Any:
+def build_estimator(model: str, k: int, seed: int, *, backend: str = "tomotopy", **params: Any) -> Any:
     """The estimator for a model name, with its settings checked.
 
     Example:
@@ -37,8 +37,8 @@ def build_estimator(model: str, k: int, seed: int, *, backend: str = "sklearn", 
     """
     if model == "lda":
         return LDA(k, backend=backend, random_state=seed, **params)
-    if backend not in ("sklearn", "default"):
-        raise ConfigError(f"backend {backend!r} applies to lda only; {model} has one implementation (sklearn)")
+    if backend not in LDA_BACKENDS:
+        raise ConfigError(f"unknown backend {backend!r}; choose one of {', '.join(LDA_BACKENDS)} (lda only)")
     if model == "nmf":
         return NMF(k, random_state=seed, **params)
     if model in CLUSTER_METHODS:
@@ -53,7 +53,7 @@ def fit_model(
     model: str = "lda",
     k: int = 10,
     seed: int = 0,
-    backend: str = "sklearn",
+    backend: str = "tomotopy",
     unit_ids: Sequence[str] | None = None,
     doc_ids: Sequence[str] | None = None,
     **params: Any,

@@ -1,0 +1,150 @@
+"""One importable pipeline, ``run(config)``: corpus, preprocess, vectorize, fit, evaluate.
+
+The CLI and notebooks call this; :func:`write_run` writes its result as a run folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from topiclab.cache import default_cache_dir
+from topiclab.config import FitConfig
+from topiclab.corpus import Corpus, load_corpus, seed_path
+from topiclab.errors import ConfigError
+from topiclab.evaluate import coherence, label_agreement, topic_diversity
+from topiclab.models import TopicModelResult, build_estimator
+from topiclab.preprocess import Units, preprocess
+from topiclab.vectorize import Vocabulary, build_vocabulary, count_matrix
+
+
+@dataclass(frozen=True)
+class FitRun:
+    """Everything a fit produced: the inputs as modelled, the result, metrics and timings."""
+
+    config: FitConfig
+    corpus: Corpus
+    units: Units
+    vocabulary: Vocabulary
+    result: TopicModelResult
+    estimator: Any
+    metrics: dict[str, Any]
+    input_sha256: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def doc_topics(self) -> pd.DataFrame:
+        """Document rows: metadata, dominant topic and topic proportions (length-weighted from units)."""
+        k = self.result.k
+        units = pd.DataFrame(self.result.doc_topic, columns=[f"topic_{i}" for i in range(k)])
+        units["doc_id"] = self.result.doc_ids
+        units["_len"] = [len(t) for t in self.units.tokens]
+        cols = [f"topic_{i}" for i in range(k)]
+        weighted = units[cols].mul(units["_len"], axis=0).groupby(units["doc_id"], sort=False).sum()
+        props = weighted.div(weighted.sum(axis=1), axis=0)
+        meta = self.corpus.metadata()
+        meta = meta.loc[[d for d in meta.index if d in props.index]]
+        out = meta.join(props)
+        out.insert(len(meta.columns), "dominant_topic", props.loc[out.index, cols].to_numpy().argmax(axis=1))
+        return out.reset_index()
+
+    def unit_topics(self) -> pd.DataFrame:
+        """Unit rows: ``unit_id``, ``doc_id``, dominant topic and proportions."""
+        k = self.result.k
+        frame = pd.DataFrame(self.result.doc_topic, columns=[f"topic_{i}" for i in range(k)])
+        frame.insert(0, "dominant_topic", self.result.dominant_topic())
+        frame.insert(0, "doc_id", self.result.doc_ids)
+        frame.insert(0, "unit_id", self.result.unit_ids)
+        return frame
+
+
+def input_digest(corpus: Corpus) -> str:
+    """SHA-256 over the corpus's ids and texts, in order."""
+    h = hashlib.sha256()
+    for d, t in zip(corpus.doc_ids, corpus.texts):
+        h.update(d.encode() + b"\0" + t.encode() + b"\0")
+    return h.hexdigest()
+
+
+def run(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool | None = True) -> FitRun:
+    """Fit the configured model and evaluate it.
+
+    ``cache_dir``: ``True`` for the default cache, ``None``/``False`` for none, or a folder.
+
+    Example:
+        >>> from topiclab.config import FitConfig
+        >>> r = run(FitConfig().with_overrides(["model.k=4"]), cache_dir=None)
+        >>> r.result.k, r.metrics['n_docs']
+        (4, 23)
+    """
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    c = config.input
+    corpus = load_corpus(
+        Path(c.path) if c.path else seed_path(), format=c.format, text_col=c.text_col, id_col=c.id_col or None,
+        region_col=c.region_col or None, region_map=c.region_map or None,
+    )
+    if c.label_col and c.label_col not in corpus.meta_columns:
+        raise ConfigError(f"label column {c.label_col!r} not found; the corpus has {list(corpus.meta_columns)}")
+    timings["corpus"] = time.perf_counter() - t
+    t = time.perf_counter()
+    cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
+    units = preprocess(corpus, config.preprocess, workers=config.run.workers, cache_dir=cache, progress=progress)
+    timings["preprocess"] = time.perf_counter() - t
+    v = config.vectorize
+    vocab = build_vocabulary(units.tokens, no_below=v.no_below, no_above=v.no_above, keep_n=v.keep_n or None)
+    counts = count_matrix(units.tokens, vocab)
+    m = config.model
+    try:
+        est = build_estimator(m.name, m.k, m.seed, backend=m.backend, **m.params())
+    except TypeError as exc:
+        raise ConfigError(f"unknown setting for model {m.name!r}: {exc}") from None
+    t = time.perf_counter()
+    est.fit(counts)
+    timings["fit"] = time.perf_counter() - t
+    result = TopicModelResult(
+        m.name, m.backend if m.name == "lda" else "sklearn", m.k, m.seed, vocab.terms,
+        np.asarray(est.components_), np.asarray(est.doc_topic_), units.unit_ids, units.doc_ids, m.params(),
+    )
+    t = time.perf_counter()
+    metrics = evaluate_run(result, units, est, counts, corpus, config)
+    timings["evaluate"] = time.perf_counter() - t
+    return FitRun(config, corpus, units, vocab, result, est, metrics, input_digest(corpus), timings)
+
+
+def evaluate_run(
+    result: TopicModelResult, units: Units, est: Any, counts: Any, corpus: Corpus, config: FitConfig
+) -> dict[str, Any]:
+    """Every metric that applies to this model."""
+    texts = units.tokens
+    top = result.top_terms(config.run.top_n)
+    metrics: dict[str, Any] = {
+        "model": result.model, "backend": result.backend, "k": result.k, "seed": result.seed,
+        "n_docs": len(set(result.doc_ids)), "n_units": len(result.unit_ids), "n_terms": len(result.terms),
+        "top_n": config.run.top_n,
+    }
+    for measure in ("npmi", "c_v", "umass"):
+        metrics[measure] = round(float(coherence(top, texts, measure).mean()), 6)
+    metrics["diversity"] = round(topic_diversity(result.top_terms(25)), 6)
+    if result.model == "lda":
+        metrics["perplexity_train"] = round(est.perplexity(counts), 4)
+    else:
+        from sklearn.metrics import silhouette_score
+
+        vectors = getattr(est, "vectors_", None)
+        labels = result.dominant_topic()
+        if vectors is not None and len(set(labels.tolist())) > 1:
+            metrics["silhouette"] = round(float(silhouette_score(
+                vectors, labels, metric="cosine", sample_size=min(len(labels), 5000), random_state=result.seed)), 6)
+    label_col = config.input.label_col
+    if label_col:
+        by_doc = dict(zip(corpus.doc_ids, corpus.column(label_col)))
+        labels_true = [str(by_doc[d]) for d in result.doc_ids]
+        for name, value in label_agreement(labels_true, result.dominant_topic()).items():
+            metrics[f"{name}_{label_col}"] = round(value, 6)
+    return metrics

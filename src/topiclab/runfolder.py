@@ -1,0 +1,80 @@
+"""Write a fit as a run folder, atomically: everything needed to read and repeat the run.
+
+========================  ============================================================
+``topics.csv``            ``topic, rank, term, weight``: the top 30 terms of each topic
+``doc_topics.csv``        ``doc_id``, metadata, ``dominant_topic``, ``topic_0`` … (units
+                          aggregated to documents, weighted by their token counts)
+``unit_topics.csv``       per unit, when units are paragraphs or chunks
+``metrics.json``          coherence (npmi, c_v, umass), diversity, perplexity or
+                          silhouette, label agreement, sizes, k, seed, model
+``config.toml``           the full resolved configuration: ``topiclab fit --config`` on it
+                          repeats the run
+``manifest.json``         topiclab and dependency versions, segmenter engine, input hash
+``timings.json``          seconds per stage (the one file that differs between reruns)
+``tokens.jsonl``          the units' tokens, for comparisons and figures
+``model/``                ``result.npz``/``result.json`` and ``estimator.pkl`` (for transform)
+========================  ============================================================
+
+The folder is built beside its destination and renamed into place at the end, so an existing
+folder is never half-overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import platform
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from topiclab._io import atomic_dir
+from topiclab.pipeline import FitRun
+from topiclab.preprocess.output import write_units_jsonl
+from topiclab.preprocess.segment import engine_version
+
+RUN_FORMAT = 1
+_PACKAGES = ("topiclab", "numpy", "scipy", "pandas", "scikit-learn", "gensim", "jieba", "rjieba", "stopwordsiso")
+
+
+def default_run_dir(fit: FitRun, root: Path = Path("runs")) -> Path:
+    """``runs/<UTC time>-<model>-k<k>-s<seed>``."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    m = fit.config.model
+    return root / f"{stamp}-{m.name}-k{m.k}-s{m.seed}"
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def write_run(fit: FitRun, out: Path, *, overwrite: bool = False) -> Path:
+    """Write ``fit`` to ``out`` (see the module docstring); return ``out``."""
+    with atomic_dir(out, overwrite=overwrite) as tmp:
+        fit.result.topics_frame(30).to_csv(tmp / "topics.csv", index=False, float_format="%.6f", lineterminator="\n")
+        fit.doc_topics().to_csv(tmp / "doc_topics.csv", index=False, float_format="%.6f", lineterminator="\n")
+        if fit.config.preprocess.unit != "document":
+            fit.unit_topics().to_csv(tmp / "unit_topics.csv", index=False, float_format="%.6f", lineterminator="\n")
+        _dump(tmp / "metrics.json", fit.metrics)
+        (tmp / "config.toml").write_text(fit.config.to_toml(), encoding="utf-8")
+        manifest = {
+            "format": RUN_FORMAT, "versions": _versions(), "engine": engine_version(fit.config.preprocess.engine),
+            "input_sha256": fit.input_sha256, "n_docs": len(fit.corpus), "units": fit.config.preprocess.unit,
+        }
+        _dump(tmp / "manifest.json", manifest)
+        _dump(tmp / "timings.json", {k: round(v, 3) for k, v in fit.timings.items()})
+        write_units_jsonl(fit.units, tmp / "tokens.jsonl")
+        fit.result.save(tmp / "model")
+        with (tmp / "model" / "estimator.pkl").open("wb") as fh:
+            pickle.dump({"estimator": fit.estimator, "terms": fit.vocabulary.terms}, fh, protocol=4)
+    return out
+
+
+def _dump(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -1,0 +1,111 @@
+"""`topiclab fit` end to end: the run folder, determinism, defaults, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from topiclab.config import FitConfig
+from topiclab.errors import ConfigError
+from topiclab.pipeline import run
+
+
+def fit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "topiclab.cli", "fit", "--quiet", "--no-cache", *args],
+                          capture_output=True, text=True, cwd=cwd, check=False)
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("runs") / "seed"
+    res = fit("--out", str(out))
+    assert res.returncode == 0, res.stderr
+    return out
+
+
+def test_run_folder_holds_every_output(seed_run: Path):
+    names = {p.name for p in seed_run.iterdir()}
+    assert {"topics.csv", "doc_topics.csv", "unit_topics.csv", "metrics.json", "config.toml", "manifest.json",
+            "timings.json", "tokens.jsonl", "model"} <= names
+    topics = pd.read_csv(seed_run / "topics.csv")
+    assert list(topics.columns) == ["topic", "rank", "term", "weight"] and topics["rank"].max() == 30
+    docs = pd.read_csv(seed_run / "doc_topics.csv")
+    assert len(docs) == 23 and {"doc_id", "title", "region", "section", "dominant_topic", "topic_9"} <= set(docs.columns)
+    assert docs.filter(like="topic_").sum(axis=1).round(4).eq(1).all()
+    metrics = json.loads((seed_run / "metrics.json").read_text())
+    assert metrics["model"] == "nmf" and metrics["k"] == 10 and metrics["n_docs"] == 23 and metrics["n_units"] > 400
+    assert {"npmi", "c_v", "umass", "diversity"} <= set(metrics) and "silhouette" not in metrics  # clusters only
+    manifest = json.loads((seed_run / "manifest.json").read_text())
+    assert len(manifest["input_sha256"]) == 64 and "rjieba" in manifest["engine"]
+
+
+def test_defaults_reach_the_coherence_figure(seed_run: Path):
+    assert json.loads((seed_run / "metrics.json").read_text())["npmi"] >= 0.08
+
+
+def test_same_config_same_files_with_one_or_two_workers(seed_run: Path, tmp_path: Path):
+    again = tmp_path / "again"
+    res = fit("--config", str(seed_run / "config.toml"), "--workers", "2", "--out", str(again))
+    assert res.returncode == 0, res.stderr
+    for path in sorted(seed_run.rglob("*")):
+        rel = path.relative_to(seed_run)
+        if path.is_file() and rel.name not in ("timings.json", "config.toml"):
+            assert path.read_bytes() == (again / rel).read_bytes(), rel
+    # the configs differ only in the worker count
+    assert (seed_run / "config.toml").read_text().replace("workers = 1", "workers = 2") == \
+        (again / "config.toml").read_text()
+
+
+def test_existing_folder_is_refused_then_replaced_whole(seed_run: Path, tmp_path: Path):
+    out = tmp_path / "r"
+    out.mkdir()
+    (out / "keep.txt").write_text("x")
+    res = fit("--out", str(out), "--k", "4")
+    assert res.returncode == 2 and "already exists" in res.stderr and (out / "keep.txt").exists()
+    res = fit("--out", str(out), "--k", "4", "--overwrite")
+    assert res.returncode == 0 and not (out / "keep.txt").exists()
+    assert json.loads((out / "metrics.json").read_text())["k"] == 4
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--k", "1"], "k must be a whole number >= 2"),
+        (["--k", "5000"], "k=5000 is more than the"),
+        (["--set", "vectorize.no_below=100000"], "the vocabulary is empty after pruning"),
+        (["--label-col", "topic"], "label column 'topic' not found"),
+        (["--set", "model.name=\"lsa\""], "unknown model 'lsa'; choose one of lda, nmf, kmeans, agglomerative"),
+        (["--set", "model.depth=3"], "--set 'model.depth': no such setting; valid keys:"),
+        (["--set", "model.k"], "expected section.key=value"),
+    ],
+)
+def test_bad_input_one_line_exit_2(args, message):
+    res = fit(*args)
+    assert res.returncode == 2, res.stdout
+    assert message in res.stderr and "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_label_column_gives_agreement_metrics(tmp_path: Path):
+    table = tmp_path / "t.csv"
+    rows = [("芯片 集成电路 晶圆 封装 设计 制造。" * 3, "chips"), ("生态 环境 治理 碳排放 绿色 污染。" * 3, "eco")] * 12
+    pd.DataFrame(rows, columns=["text", "field"]).to_csv(table, index=False)
+    config = FitConfig().with_overrides([f'input.path="{table}"', 'input.label_col="field"', "model.k=2",
+                                         'preprocess.unit="document"', "preprocess.phrases=false",
+                                         "vectorize.no_above=1.0"])
+    result = run(config, cache_dir=None)
+    assert result.metrics["nmi_field"] == 1.0 and result.metrics["purity_field"] == 1.0
+
+
+def test_config_round_trips_through_toml(tmp_path: Path):
+    config = FitConfig().with_overrides(["model.k=7", 'preprocess.pos=["n", "vn"]', "run.top_n=15"])
+    path = tmp_path / "c.toml"
+    path.write_text(config.to_toml(), encoding="utf-8")
+    assert FitConfig.from_toml(path) == config
+    path.write_text("[model]\nk = \"ten\"\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[model\] k must be int"):
+        FitConfig.from_toml(path)
