@@ -117,7 +117,7 @@ class LDA(TransformerMixin, BaseEstimator):
         try:
             import tomotopy
         except ImportError:
-            raise ConfigError("backend 'tomotopy' needs tomotopy; pip install 'topiclab[gibbs]'") from None
+            raise ConfigError("backend 'tomotopy' needs the tomotopy package; pip install tomotopy") from None
         model = tomotopy.LDAModel(k=self.n_components, alpha=self.alpha if self.alpha is not None else 0.1,
                                   eta=self.eta if self.eta is not None else 0.01, seed=self.random_state)
         for words in _words(counts):
