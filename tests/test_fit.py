@@ -109,3 +109,25 @@ def test_config_round_trips_through_toml(tmp_path: Path):
     path.write_text("[model]\nk = \"ten\"\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[model\] k must be int"):
         FitConfig.from_toml(path)
+
+
+def test_sweep_writes_tables_and_figure_identically_with_two_workers(tmp_path: Path):
+    outs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"sweep{workers}"
+        res = subprocess.run([sys.executable, "-m", "topiclab.cli", "sweep", "--quiet", "--no-cache", "--model", "lda",
+                              "--k", "3:6:3", "--seeds", "1,2", "--workers", workers, "--out", str(out)],
+                             capture_output=True, text=True, check=False)
+        assert res.returncode == 0, res.stderr
+        outs.append(out)
+    summary = pd.read_csv(outs[0] / "summary.csv")
+    assert summary["k"].tolist() == [3, 6] and summary["stability"].between(0, 1).all()
+    assert (outs[0] / "metrics_vs_k.png").stat().st_size > 10_000
+    for name in ("runs.csv", "summary.csv"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes()
+
+
+def test_sweep_rejects_a_bad_range(tmp_path: Path):
+    res = subprocess.run([sys.executable, "-m", "topiclab.cli", "sweep", "--k", "9:3", "--out", str(tmp_path / "s")],
+                         capture_output=True, text=True, check=False)
+    assert res.returncode == 2 and "expected start:stop:step" in res.stderr

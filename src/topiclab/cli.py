@@ -102,7 +102,7 @@ def _progress(args: argparse.Namespace) -> bool:
     return not getattr(args, "quiet", False) and sys.stderr.isatty()
 
 
-def _add_fit_args(p: argparse.ArgumentParser) -> None:
+def _add_fit_args(p: argparse.ArgumentParser, *, single: bool = True) -> None:
     from topiclab.models import LDA_BACKENDS, MODELS
     from topiclab.preprocess import UNITS
 
@@ -110,8 +110,9 @@ def _add_fit_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--config", type=Path, default=None, metavar="FILE", help="a config.toml (e.g. from a run folder)")
     g.add_argument("--model", choices=MODELS, default=None, help="lda, nmf, kmeans or agglomerative")
     g.add_argument("--backend", choices=LDA_BACKENDS, default=None, help="LDA implementation: sklearn or gensim")
-    g.add_argument("--k", type=int, default=None, metavar="N", help="number of topics or clusters")
-    g.add_argument("--seed", type=int, default=None, metavar="S", help="random seed")
+    if single:
+        g.add_argument("--k", type=int, default=None, metavar="N", help="number of topics or clusters")
+        g.add_argument("--seed", type=int, default=None, metavar="S", help="random seed")
     g.add_argument("--unit", choices=UNITS, default=None, help="document, paragraph or chunk")
     g.add_argument("--label-col", default=None, metavar="C", help="metadata column of known labels (NMI, ARI, purity)")
     g.add_argument("--workers", type=int, default=None, metavar="N", help="worker processes for preprocessing")
@@ -135,7 +136,8 @@ def _fit_config(args: argparse.Namespace) -> Any:
         "input.text_col": args.text_col if args.text_col != "text" else None,
         "input.id_col": args.id_col, "input.label_col": args.label_col,
         "input.region_col": args.region_col, "input.region_map": str(args.region_map) if args.region_map else None,
-        "model.name": args.model, "model.backend": args.backend, "model.k": args.k, "model.seed": args.seed,
+        "model.name": args.model, "model.backend": args.backend,
+        "model.k": getattr(args, "k", None), "model.seed": getattr(args, "seed", None),
         "preprocess.unit": args.unit, "run.workers": args.workers,
     }
     for key, value in flags.items():
@@ -192,6 +194,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_args(p, optional_input=True)
     _add_fit_args(p)
     p.set_defaults(func=_cmd_fit)
+    p = sub.add_parser(
+        "sweep",
+        help="fit every k x seed and compare coherence, diversity and stability",
+        description="Preprocess INPUT once, fit the configured model for every k and seed (in parallel with "
+        "--workers), and write runs.csv (every fit), summary.csv (means by k and stability across seeds: "
+        "topics matched by the Hungarian algorithm), metrics_vs_k.png/.svg and config.toml into --out.",
+    )
+    _add_source_args(p, optional_input=True)
+    _add_fit_args(p, single=False)
+    p.add_argument("--k", dest="k_range", default="5:30:5", metavar="RANGE",
+                   help="k values: start:stop:step or a list, e.g. 5:30:5 or 5,10,20 (default: %(default)s)")
+    p.add_argument("--seeds", default="1,2,3", metavar="LIST", help="seeds, e.g. 1,2,3 (default: %(default)s)")
+    p.set_defaults(func=_cmd_sweep)
     return parser
 
 
@@ -253,6 +268,38 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     for t, words in enumerate(fit.result.top_terms(8)):
         print(f"  topic {t}: {' '.join(words)}")
     print(f"wrote: {out}")
+    return 0
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from topiclab._io import atomic_dir
+    from topiclab.errors import ConfigError
+    from topiclab.pipeline import prepare
+    from topiclab.plots import metrics_vs_k
+    from topiclab.select import parse_k_range, sweep
+
+    ks = parse_k_range(args.k_range)
+    try:
+        seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    except ValueError:
+        raise ConfigError(f"--seeds {args.seeds!r}: expected whole numbers, e.g. 1,2,3") from None
+    if args.out is None:
+        raise ConfigError("sweep needs --out DIR")
+    if args.out.exists() and not args.overwrite:
+        raise ConfigError(f"{args.out}: already exists; choose another --out or add --overwrite")
+    args.k, args.seed = ks[0], seeds[0]
+    config = _fit_config(args)
+    prepared = prepare(config, progress=_progress(args), cache_dir=None if args.no_cache else True)
+    runs, summary = sweep(prepared, config, ks, seeds, workers=args.workers or 1, progress=_progress(args))
+    with atomic_dir(args.out, overwrite=args.overwrite) as tmp:
+        runs.to_csv(tmp / "runs.csv", index=False, float_format="%.6f", lineterminator="\n")
+        summary.to_csv(tmp / "summary.csv", index=False, float_format="%.6f", lineterminator="\n")
+        (tmp / "config.toml").write_text(config.to_toml(), encoding="utf-8")
+        fig = metrics_vs_k(summary)
+        fig.savefig(tmp / "metrics_vs_k.png", dpi=120)
+        fig.savefig(tmp / "metrics_vs_k.svg", metadata={"Date": None})
+    print(summary.to_string(index=False))
+    print(f"wrote: {args.out}")
     return 0
 
 

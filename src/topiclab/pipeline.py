@@ -71,17 +71,19 @@ def input_digest(corpus: Corpus) -> str:
     return h.hexdigest()
 
 
-def run(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool | None = True) -> FitRun:
-    """Fit the configured model and evaluate it.
+@dataclass(frozen=True)
+class Prepared:
+    """A corpus ready for modelling: documents, units, vocabulary and count matrix."""
 
-    ``cache_dir``: ``True`` for the default cache, ``None``/``False`` for none, or a folder.
+    corpus: Corpus
+    units: Units
+    vocabulary: Vocabulary
+    counts: Any
+    timings: dict[str, float]
 
-    Example:
-        >>> from topiclab.config import FitConfig
-        >>> r = run(FitConfig().with_overrides(["model.k=4"]), cache_dir=None)
-        >>> r.result.k, r.metrics['n_docs']
-        (4, 23)
-    """
+
+def prepare(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool | None = True) -> Prepared:
+    """Read, preprocess and vectorize the configured corpus (the part shared by every fit)."""
     timings: dict[str, float] = {}
     t = time.perf_counter()
     c = config.input
@@ -98,23 +100,44 @@ def run(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool | N
     timings["preprocess"] = time.perf_counter() - t
     v = config.vectorize
     vocab = build_vocabulary(units.tokens, no_below=v.no_below, no_above=v.no_above, keep_n=v.keep_n or None)
-    counts = count_matrix(units.tokens, vocab)
+    return Prepared(corpus, units, vocab, count_matrix(units.tokens, vocab), timings)
+
+
+def fit_prepared(prepared: Prepared, config: FitConfig) -> FitRun:
+    """Fit and evaluate the configured model on a prepared corpus."""
     m = config.model
     try:
         est = build_estimator(m.name, m.k, m.seed, backend=m.backend, **m.params())
     except TypeError as exc:
         raise ConfigError(f"unknown setting for model {m.name!r}: {exc}") from None
+    timings = dict(prepared.timings)
     t = time.perf_counter()
-    est.fit(counts)
+    est.fit(prepared.counts)
     timings["fit"] = time.perf_counter() - t
+    units = prepared.units
     result = TopicModelResult(
-        m.name, m.backend if m.name == "lda" else "sklearn", m.k, m.seed, vocab.terms,
+        m.name, m.backend if m.name == "lda" else "sklearn", m.k, m.seed, prepared.vocabulary.terms,
         np.asarray(est.components_), np.asarray(est.doc_topic_), units.unit_ids, units.doc_ids, m.params(),
     )
     t = time.perf_counter()
-    metrics = evaluate_run(result, units, est, counts, corpus, config)
+    metrics = evaluate_run(result, units, est, prepared.counts, prepared.corpus, config)
     timings["evaluate"] = time.perf_counter() - t
-    return FitRun(config, corpus, units, vocab, result, est, metrics, input_digest(corpus), timings)
+    return FitRun(config, prepared.corpus, units, prepared.vocabulary, result, est, metrics,
+                  input_digest(prepared.corpus), timings)
+
+
+def run(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool | None = True) -> FitRun:
+    """Fit the configured model and evaluate it.
+
+    ``cache_dir``: ``True`` for the default cache, ``None``/``False`` for none, or a folder.
+
+    Example:
+        >>> from topiclab.config import FitConfig
+        >>> r = run(FitConfig().with_overrides(["model.k=4"]), cache_dir=None)
+        >>> r.result.k, r.metrics['n_docs']
+        (4, 23)
+    """
+    return fit_prepared(prepare(config, progress=progress, cache_dir=cache_dir), config)
 
 
 def evaluate_run(

@@ -11,9 +11,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import linear_sum_assignment
+
+if TYPE_CHECKING:
+    from topiclab.config import FitConfig
+    from topiclab.pipeline import Prepared
 
 
 def matched_similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -43,3 +49,80 @@ def topic_stability(topic_terms: Sequence[np.ndarray]) -> float:
     if not pairs:
         raise ValueError("stability needs at least two fits")
     return float(np.mean([matched_similarity(topic_terms[i], topic_terms[j]) for i, j in pairs]))
+
+
+SWEEP_METRICS = ("npmi", "c_v", "umass", "diversity")
+
+
+def parse_k_range(text: str) -> list[int]:
+    """``"5:30:5"`` (start:stop:step, stop included), ``"5,8,12"`` or ``"10"`` → list of k.
+
+    Example:
+        >>> parse_k_range("5:20:5"), parse_k_range("4,9")
+        ([5, 10, 15, 20], [4, 9])
+    """
+    from topiclab.errors import ConfigError
+
+    try:
+        if ":" in text:
+            parts = [int(x) for x in text.split(":")]
+            start, stop, step = [*parts, 1][:3] if len(parts) == 2 else parts
+            if step < 1 or stop < start:
+                raise ValueError
+            return list(range(start, stop + 1, step))
+        return [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise ConfigError(f"--k {text!r}: expected start:stop:step (e.g. 5:30:5) or a list (5,10,20)") from None
+
+
+def _fit_one(args: tuple) -> tuple[int, int, dict, np.ndarray]:
+    from topiclab.pipeline import fit_prepared
+
+    prepared, config = args
+    fit = fit_prepared(prepared, config)
+    return config.model.k, config.model.seed, fit.metrics, fit.result.topic_term
+
+
+def sweep(prepared: Prepared, config: FitConfig, ks: Sequence[int], seeds: Sequence[int], *, workers: int = 1,
+          progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fit every (k, seed), in ``workers`` processes; return ``(runs, summary)`` DataFrames.
+
+    ``runs`` has one row a fit with every metric; ``summary`` one row a k: metric means and
+    ``stability`` across seeds. Rows are in (k, seed) order whatever the worker count.
+    """
+    import multiprocessing
+    import sys
+
+    from tqdm import tqdm
+
+    from topiclab.errors import ConfigError
+
+    if len(seeds) < 1 or len(ks) < 1:
+        raise ConfigError("a sweep needs at least one k and one seed")
+    jobs = [(prepared, config.with_overrides([f"model.k={k}", f"model.seed={s}"])) for k in ks for s in seeds]
+    bar = tqdm(total=len(jobs), unit="fit", desc="sweep", disable=not progress, file=sys.stderr)
+    with bar:
+        if workers == 1:
+            results = []
+            for job in jobs:
+                results.append(_fit_one(job))
+                bar.update()
+        else:
+            ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+            with ctx.Pool(workers) as pool:
+                results = []
+                for r in pool.imap(_fit_one, jobs):
+                    results.append(r)
+                    bar.update()
+    runs = pd.DataFrame([{**metrics, "k": k, "seed": s} for k, s, metrics, _ in results])
+    rows = []
+    for k in ks:
+        part = runs[runs["k"] == k]
+        row: dict[str, float] = {"k": k, "n_seeds": len(part)}
+        for name in (*SWEEP_METRICS, "perplexity_train", "silhouette"):
+            if name in part:
+                row[name] = round(float(part[name].mean()), 6)
+        terms = [tt for kk, _, _, tt in results if kk == k]
+        row["stability"] = round(topic_stability(terms), 6) if len(terms) > 1 else float("nan")
+        rows.append(row)
+    return runs, pd.DataFrame(rows)
