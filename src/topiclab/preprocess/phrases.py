@@ -18,7 +18,7 @@ import csv
 import io
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,9 +59,8 @@ def learn_phrases(
         pairs = _score_pairs(seqs, min_count, threshold)
         if not pairs:
             break
-        table = frozenset(pairs)
-        firsts = frozenset(a for a, _ in table)
-        seqs = [merge(seq, table, firsts) for seq in seqs]
+        join = PhraseJoiner([Phrase(pair, 0, 0.0) for pair in sorted(pairs)])
+        seqs = [join(seq) for seq in seqs]
         for (a, b), (count, npmi) in pairs.items():
             parts = _parts(a, found) + _parts(b, found)
             found[parts] = Phrase(parts, count, round(npmi, 6))
@@ -100,39 +99,6 @@ def _score_pairs(seqs: list[Sequence2], min_count: int, threshold: float) -> dic
         if npmi >= threshold:
             out[(a, b)] = (n, npmi)
     return out
-
-
-def merge(
-    seq: Sequence2, pairs: Iterable[tuple[str, str]] | frozenset, firsts: frozenset[str] | None = None
-) -> Sequence2:
-    """Join adjacent phrase parts, left to right; the phrase is tagged ``nz``.
-
-    Example:
-        >>> merge((["科技", "成果", "转化"], ["n", "n", "vn"], [True] * 3), frozenset({("成果", "转化")}))
-        (['科技', '成果转化'], ['n', 'nz'], [True, True])
-    """
-    words, tags, flags = seq
-    table = pairs if isinstance(pairs, frozenset) else frozenset(pairs)
-    if firsts is None:
-        firsts = frozenset(a for a, _ in table)
-    if firsts.isdisjoint(words):
-        return seq
-    out_w: list[str] = []
-    out_t: list[str] = []
-    out_f: list[bool] = []
-    i, n = 0, len(words)
-    while i < n:
-        if i + 1 < n and flags[i] and flags[i + 1] and (words[i], words[i + 1]) in table:
-            out_w.append(words[i] + words[i + 1])
-            out_t.append(PHRASE_TAG)
-            out_f.append(True)
-            i += 2
-        else:
-            out_w.append(words[i])
-            out_t.append(tags[i])
-            out_f.append(flags[i])
-            i += 1
-    return out_w, out_t, out_f
 
 
 def apply_phrases(seq: Sequence2, phrases: Sequence[Phrase]) -> Sequence2:

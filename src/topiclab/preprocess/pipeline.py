@@ -109,9 +109,18 @@ def build_segmenter(config: PreprocessConfig) -> Segmenter:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(segmenter: Segmenter, norm: dict[str, Any]) -> None:
+def _init_worker(segmenter: Segmenter, norm: dict[str, Any], *, single_thread: bool = False) -> None:
+    if single_thread:
+        # one BLAS thread a process: worker processes already fill the cores
+        from threadpoolctl import threadpool_limits
+
+        _WORKER["limits"] = threadpool_limits(1)
     _WORKER["seg"] = segmenter
     _WORKER["norm"] = norm
+
+
+def _init_pool_worker(segmenter: Segmenter, norm: dict[str, Any]) -> None:
+    _init_worker(segmenter, norm, single_thread=True)
 
 
 def _tag_batch(texts: Sequence[str]) -> list[Tagged]:
@@ -167,7 +176,7 @@ def tag_corpus(
                 bar.update(len(batch))
         else:
             ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-            with ctx.Pool(workers, initializer=_init_worker, initargs=(seg, norm)) as pool:
+            with ctx.Pool(workers, initializer=_init_pool_worker, initargs=(seg, norm)) as pool:
                 for batch, tagged in zip(batches, pool.imap(_tag_batch, batches)):
                     results.extend(tagged)
                     bar.update(len(batch))
