@@ -22,6 +22,7 @@ Other metrics: topic diversity (Dieng, Ruiz & Blei 2020), purity, and NMI / ARI 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -45,9 +46,10 @@ def cooccurrence(
         >>> occ.tolist(), int(co[0, 1]), n
         ([2, 2], 1, 3)
     """
-    index = {w: i for i, w in enumerate(words)}
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
-    ids = np.fromiter((index.get(tok, -1) for t in texts for tok in t), dtype=np.int64, count=int(lengths.sum()))
+    index = _Index({w: i for i, w in enumerate(words)})
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    ids = np.fromiter(map(index.__getitem__, itertools.chain.from_iterable(texts)), dtype=np.int64,
+                      count=int(lengths.sum()))
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     n_win = np.ones_like(lengths) if window is None else np.maximum(1, lengths - window + 1)
     base = np.concatenate(([0], np.cumsum(n_win)[:-1]))
@@ -63,6 +65,13 @@ def cooccurrence(
     incidence.data[:] = 1.0
     co = np.asarray((incidence.T @ incidence).todense()).round().astype(np.int64)
     return np.diag(co).copy(), co, total
+
+
+class _Index(dict[str, int]):
+    """Word -> column, -1 for any other word; ``map(index.__getitem__, ...)`` runs at C speed."""
+
+    def __missing__(self, key: str) -> int:
+        return -1
 
 
 def _window_rows(
@@ -121,12 +130,12 @@ def coherence(
     out = []
     if measure == "umass":
         for topic in topics:
-            ids = [idx[w] for w in topic]
-            vals = [
-                np.log((co[ids[i], ids[j]] / n + EPSILON) / (occ[ids[j]] / n)) if occ[ids[j]] else 0.0
-                for i in range(1, len(ids)) for j in range(i)
-            ]
-            out.append(float(np.mean(vals)))
+            pos = np.array([idx[w] for w in topic])
+            later, earlier = np.tril_indices(len(pos), k=-1)  # pairs (w_i, w_j) with j < i, as gensim's one_pre
+            joint, single = co[pos[later], pos[earlier]], occ[pos[earlier]]
+            with np.errstate(divide="ignore"):
+                vals = np.where(single > 0, np.log((joint / n + EPSILON) / (single / n)), 0.0)
+            out.append(float(vals.mean()))
         return np.asarray(out)
     npmi = _npmi_matrix(occ, co, n)
     for topic in topics:

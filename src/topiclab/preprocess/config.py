@@ -14,6 +14,8 @@ from topiclab.preprocess.normalize import check_mode
 from topiclab.preprocess.segment import check_engine, engine_version
 
 UNITS = ("document", "paragraph", "chunk")
+# Part of every cache key, with topiclab's version: bump when cached results change shape.
+CACHE_SCHEMA = 1
 # Nouns, place and organisation names, other proper nouns, verbal and adjectival nouns,
 # abbreviations (长三角-type j), idioms (l), and verbs: content words. Person names (nr) are
 # left out by default: in bylined writing they name authors, not themes.
@@ -107,6 +109,8 @@ class PreprocessConfig:
     def tagging_key(self) -> str:
         """Hash of what changes segmentation: engine version, dictionaries, normalisation."""
         parts = {
+            "schema": CACHE_SCHEMA,
+            "topiclab": _topiclab_version(),
             "engine": engine_version(self.engine),
             "policy_dict": self.policy_dict,
             "user_dicts": [file_digest(p) for p in self.user_dicts],
@@ -123,6 +127,12 @@ class PreprocessConfig:
             "phrase_file": file_digest(self.phrase_file) if self.phrase_file else None,
         }
         return _digest(parts)
+
+
+def _topiclab_version() -> str:
+    from topiclab import __version__
+
+    return __version__
 
 
 def _digest(obj: Any) -> str:
