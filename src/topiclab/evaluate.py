@@ -47,6 +47,13 @@ def cooccurrence(
         ([2, 2], 1, 3)
     """
     index = _Index({w: i for i, w in enumerate(words)})
+    if window is None:
+        # document counts need only which words each text contains: set intersections, in C
+        present = list(map(frozenset(words).intersection, texts))
+        rows = np.repeat(np.arange(len(texts)), np.fromiter(map(len, present), dtype=np.int64, count=len(texts)))
+        cols = np.fromiter(map(index.__getitem__, itertools.chain.from_iterable(present)), dtype=np.int64,
+                           count=rows.size)
+        return _counts(rows, cols, len(texts), len(words))
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     ids = np.fromiter(map(index.__getitem__, itertools.chain.from_iterable(texts)), dtype=np.int64,
                       count=int(lengths.sum()))
@@ -55,12 +62,12 @@ def cooccurrence(
     base = np.concatenate(([0], np.cumsum(n_win)[:-1]))
     pos = np.flatnonzero(ids >= 0)
     text = np.searchsorted(starts, pos, side="right") - 1
-    if window is None:
-        rows, cols = text, ids[pos]
-    else:
-        rows, cols = _window_rows(ids[pos], pos - starts[text], text, n_win, base, window, len(words))
-    total = int(n_win.sum())
-    incidence = sp.csr_matrix((np.ones(rows.size, dtype=np.float64), (rows, cols)), shape=(total, len(words)))
+    rows, cols = _window_rows(ids[pos], pos - starts[text], text, n_win, base, window, len(words))
+    return _counts(rows, cols, int(n_win.sum()), len(words))
+
+
+def _counts(rows: np.ndarray, cols: np.ndarray, total: int, n_words: int) -> tuple[np.ndarray, np.ndarray, int]:
+    incidence = sp.csr_matrix((np.ones(rows.size, dtype=np.float64), (rows, cols)), shape=(total, n_words))
     incidence.sum_duplicates()
     incidence.data[:] = 1.0
     co = np.asarray((incidence.T @ incidence).todense()).round().astype(np.int64)
