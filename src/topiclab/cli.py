@@ -207,6 +207,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="k values: start:stop:step or a list, e.g. 5:30:5 or 5,10,20 (default: %(default)s)")
     p.add_argument("--seeds", default="1,2,3", metavar="LIST", help="seeds, e.g. 1,2,3 (default: %(default)s)")
     p.set_defaults(func=_cmd_sweep)
+
+    p = sub.add_parser(
+        "compare",
+        help="compare topic prevalence between groups (regions by default) with uncertainty",
+        description="Read a run folder and write prevalence.csv (means by group with bootstrap intervals), "
+        "differences.csv (pairs and group-vs-rest: difference, interval, permutation p, BH q), "
+        "distinctive_terms.csv (weighted log-odds, informative Dirichlet prior) and divergence.csv "
+        "(Jensen-Shannon against a permutation baseline). Groups under --min-docs documents are flagged "
+        "and never marked significant.",
+    )
+    p.add_argument("run_dir", type=Path, help="a folder written by topiclab fit")
+    p.add_argument("--by", default="region", metavar="COLUMN", help="metadata column to group by (default: region)")
+    p.add_argument("--ci", type=float, default=0.95, help="interval level (default: %(default)s)")
+    p.add_argument("--n-boot", type=int, default=2000, metavar="N",
+                   help="resamples and permutations (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: %(default)s)")
+    p.add_argument("--min-docs", type=int, default=5, metavar="N",
+                   help="groups with fewer documents are flagged (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR", help="default: RUN_DIR/compare-COLUMN")
+    p.add_argument("--overwrite", action="store_true", help="replace --out if it exists (atomically)")
+    p.set_defaults(func=_cmd_compare)
     return parser
 
 
@@ -300,6 +321,22 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         fig.savefig(tmp / "metrics_vs_k.svg", metadata={"Date": None})
     print(summary.to_string(index=False))
     print(f"wrote: {args.out}")
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from topiclab.compare import compare_run
+
+    if not 0 < args.ci < 1:
+        raise TopiclabError(f"--ci must be between 0 and 1, got {args.ci}")
+    out = args.out or args.run_dir / f"compare-{args.by}"
+    tables = compare_run(args.run_dir, out, by=args.by, ci=args.ci, n_boot=args.n_boot, seed=args.seed,
+                         min_docs=args.min_docs, overwrite=args.overwrite)
+    prev = tables["prevalence"]
+    print(f"groups: {', '.join(f'{g} ({n})' for g, n in prev.groupby('group')['n_docs'].first().items())}")
+    sig = tables["differences"][tables["differences"]["significant"]]
+    print(f"significant differences (q < 0.05): {len(sig)} of {len(tables['differences'])} tests")
+    print(f"wrote: {out}")
     return 0
 
 
