@@ -92,10 +92,25 @@ def test_compare_cli_on_a_seed_run(tmp_path: Path):
     assert prev[prev["group"].isin(["江苏", "浙江"])]["small_group"].all()
     diffs = pd.read_csv(out / "differences.csv")
     assert not diffs[diffs["small_group"]]["significant"].any()
-    assert {"distinctive_terms.csv", "divergence.csv"} <= {p.name for p in out.iterdir()}
+    assert {"distinctive_terms.csv", "divergence.csv", "effects.csv"} <= {p.name for p in out.iterdir()}
     res = subprocess.run([*cli, "compare", str(run_dir), "--by", "author"], capture_output=True, text=True, check=False)
     assert res.returncode == 2 and "no column 'author' to group by" in res.stderr
     (run_dir / "tokens.jsonl").unlink()
     res = subprocess.run([*cli, "compare", str(run_dir), "--out", str(tmp_path / "c")], capture_output=True, text=True,
                          check=False)
     assert res.returncode == 2 and "missing tokens.jsonl" in res.stderr
+
+
+def test_effects_recover_a_planted_group_effect_with_posterior_draws():
+    from topiclab.compare import effects
+
+    rng = np.random.default_rng(4)
+    frame, truth = simulate(rng, shift=0.2, n=80)
+    frame["n_tokens"] = 200
+    fixed = effects(frame, alpha=None, n_sims=300)
+    drawn = effects(frame, alpha=0.1, n_sims=300)
+    row_f = fixed.query("topic == 0 and term == 'B'").iloc[0]
+    row_d = drawn.query("topic == 0 and term == 'B'").iloc[0]
+    assert row_f["ci_low"] <= -truth <= row_f["ci_high"] and row_f["reference"] == "A"
+    # drawing proportions from the posterior widens the interval
+    assert (row_d["ci_high"] - row_d["ci_low"]) > (row_f["ci_high"] - row_f["ci_low"])

@@ -13,7 +13,14 @@ cluster bootstrap). All randomness comes from one explicit seed.
 * :func:`distinctive_terms`: weighted log-odds ratios with an informative Dirichlet prior,
   with z-scores (Monroe, Colaresi & Quinn 2008, "Fightin' Words");
 * :func:`divergence`: Jensen–Shannon divergence between groups' mean topic distributions,
-  against a permutation baseline.
+  against a permutation baseline;
+* :func:`effects`: a regression of each topic's proportion on group (and covariates), as R's
+  stm ``estimateEffect`` does it (Roberts, Stewart & Tingley 2019): by the method of
+  composition, each simulation draws document-topic proportions from the model's posterior,
+  fits ordinary least squares, and draws coefficients from their sampling distribution, so the
+  intervals carry the model's uncertainty as well as the regression's. For LDA the posterior
+  of a document's proportions is approximated by Dirichlet(alpha + n_tokens x proportions);
+  NMF and clusters have no posterior, and only the regression's uncertainty enters.
 
 Groups with fewer than ``min_docs`` documents are flagged (``small_group``) in every table and
 are never marked significant.
@@ -247,6 +254,59 @@ def divergence(
     return pd.DataFrame(rows, columns=["group_a", "group_b", "jsd", "perm_mean", "p_value", "small_group"])
 
 
+def effects(
+    frame: pd.DataFrame, by: str = "region", *, covariates: Sequence[str] = (), alpha: float | None = None,
+    n_sims: int = 500, ci: float = 0.95, seed: int = 0,
+) -> pd.DataFrame:
+    """Effect of each group (against the first, in sorted order) on each topic's proportion.
+
+    ``alpha``: the LDA document-topic prior, to draw proportions from their posterior (needs
+    ``n_tokens``); ``None`` keeps the estimated proportions fixed. Returns ``topic, term,
+    reference, estimate, ci_low, ci_high``, one row a topic and coefficient.
+
+    Example:
+        >>> f = pd.DataFrame({"region": ["a"] * 20 + ["b"] * 20, "topic_0": [0.2] * 20 + [0.6] * 20,
+        ...                   "topic_1": [0.8] * 20 + [0.4] * 20})
+        >>> r = effects(f, n_sims=200).query("topic == 0 and term == 'b'").iloc[0]
+        >>> round(float(r["estimate"]), 3), r["reference"]
+        (0.4, 'a')
+    """
+    groups = _groups(frame, by)
+    topics = topic_columns(frame)
+    labels = frame[by].astype(str)
+    design = pd.get_dummies(pd.Categorical(labels, categories=groups), drop_first=True, dtype=float)
+    for c in covariates:
+        if c not in frame.columns:
+            raise ConfigError(f"no covariate column {c!r}")
+        col = frame[c]
+        extra = (col.astype(float).to_frame(c) if pd.api.types.is_numeric_dtype(col)
+                 else pd.get_dummies(col.astype(str), prefix=c, drop_first=True, dtype=float))
+        design = pd.concat([design.reset_index(drop=True), extra.reset_index(drop=True)], axis=1)
+    x = np.column_stack([np.ones(len(frame)), design.to_numpy(dtype=float)])
+    names = ["(intercept)", *design.columns]
+    xtx_inv = np.linalg.pinv(x.T @ x)
+    props = frame[topics].to_numpy(dtype=float)
+    conc = None
+    if alpha is not None:
+        if "n_tokens" not in frame.columns:
+            raise ConfigError("posterior draws need an n_tokens column")
+        conc = alpha + frame["n_tokens"].to_numpy(dtype=float)[:, None] * props
+    rng = np.random.default_rng(seed)
+    n, p = x.shape
+    draws = np.empty((n_sims, p, len(topics)))
+    for s in range(n_sims):
+        theta = props if conc is None else np.vstack([rng.dirichlet(c) for c in np.maximum(conc, 1e-6)])
+        beta = xtx_inv @ x.T @ theta
+        resid = theta - x @ beta
+        sigma2 = (resid**2).sum(axis=0) / max(n - p, 1)
+        chol = np.linalg.cholesky(xtx_inv + 1e-12 * np.eye(p))
+        draws[s] = beta + (chol @ rng.standard_normal((p, len(topics)))) * np.sqrt(sigma2)
+    lo, hi = np.quantile(draws, [(1 - ci) / 2, 1 - (1 - ci) / 2], axis=0)
+    est = draws.mean(axis=0)
+    rows = [(t, names[j], groups[0], est[j, t], lo[j, t], hi[j, t]) for t in range(len(topics)) for j in range(p)]
+    return pd.DataFrame(rows, columns=["topic", "term", "reference", "estimate", "ci_low", "ci_high"])
+
+
 REQUIRED = ("doc_topics.csv", "tokens.jsonl", "manifest.json")
 
 
@@ -272,6 +332,19 @@ def load_run_table(run_dir: Path) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     return frame, tokens
 
 
+def _lda_alpha(run_dir: Path) -> float | None:
+    """The document-topic prior of an LDA run (None for other models: no posterior to draw from)."""
+    import json
+
+    path = run_dir / "metrics.json"
+    metrics = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    if metrics.get("model") != "lda":
+        return None
+    result = json.loads((run_dir / "model" / "result.json").read_text(encoding="utf-8"))
+    alpha = result.get("params", {}).get("alpha")
+    return float(alpha) if isinstance(alpha, int | float) else 0.1
+
+
 def compare_run(
     run_dir: Path, out: Path, *, by: str = "region", ci: float = 0.95, n_boot: int = 2000, seed: int = 0,
     min_docs: int = 5, overwrite: bool = False,
@@ -287,6 +360,7 @@ def compare_run(
         "distinctive_terms": distinctive_terms([tokens.get(d, []) for d in frame["doc_id"]],
                                                frame[by].astype(str).tolist(), min_docs=min_docs),
         "divergence": divergence(frame, by, n_perm=n_boot, seed=seed, min_docs=min_docs),
+        "effects": effects(frame, by, alpha=_lda_alpha(run_dir), n_sims=min(n_boot, 1000), ci=ci, seed=seed),
     }
     with atomic_dir(out, overwrite=overwrite) as tmp:
         for name, table in tables.items():
