@@ -362,7 +362,18 @@ def compare_run(
         "divergence": divergence(frame, by, n_perm=n_boot, seed=seed, min_docs=min_docs),
         "effects": effects(frame, by, alpha=_lda_alpha(run_dir), n_sims=min(n_boot, 1000), ci=ci, seed=seed),
     }
+    from topiclab.plots import differences_forest, prevalence_heatmap, prevalence_intervals, topic_labels
+
+    labels = topic_labels(pd.read_csv(run_dir / "topics.csv")) if (run_dir / "topics.csv").is_file() else None
+    figures = {
+        "prevalence_heatmap": prevalence_heatmap(tables["prevalence"], labels),
+        "prevalence_intervals": prevalence_intervals(tables["prevalence"], labels),
+        "differences_forest": differences_forest(tables["differences"], labels),
+    }
     with atomic_dir(out, overwrite=overwrite) as tmp:
         for name, table in tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6f", lineterminator="\n")
+        for name, fig in figures.items():
+            fig.savefig(tmp / f"{name}.png", dpi=130)
+            fig.savefig(tmp / f"{name}.svg", metadata={"Date": None})
     return tables
