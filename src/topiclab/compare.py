@@ -58,6 +58,13 @@ def _groups(frame: pd.DataFrame, by: str) -> list[str]:
     return groups
 
 
+def _arrays(frame: pd.DataFrame, by: str, weighted: bool) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Groups (sorted), each document's group label, topic proportions and weights."""
+    groups = _groups(frame, by)
+    labels = frame[by].astype(str).to_numpy()
+    return groups, labels, frame[topic_columns(frame)].to_numpy(dtype=float), _weights(frame, weighted)
+
+
 def _weights(frame: pd.DataFrame, weighted: bool) -> np.ndarray:
     if not weighted:
         return np.ones(len(frame))
@@ -117,11 +124,8 @@ def differences(
     least ``min_docs`` documents; tests involving a smaller group get no q-value and are never
     significant.
     """
-    groups = _groups(frame, by)
-    topics = topic_columns(frame)
-    labels = frame[by].astype(str).to_numpy()
-    props = frame[topics].to_numpy(dtype=float)
-    w_all = _weights(frame, weighted)
+    groups, labels, props, w_all = _arrays(frame, by, weighted)
+    n_topics = props.shape[1]
     rng = np.random.default_rng(seed)
     q_lo, q_hi = (1 - ci) / 2, 1 - (1 - ci) / 2
     pairs = [(a, b) for a, b in itertools.combinations(groups, 2)] + [(g, REST) for g in groups]
@@ -137,7 +141,7 @@ def differences(
         perm = _perm_diffs(p, w, side, n_perm, rng)
         pval = (1 + (np.abs(perm) >= np.abs(obs) - 1e-12).sum(axis=0)) / (1 + n_perm)
         small = bool(side.sum() < min_docs or (~side).sum() < min_docs)
-        for t in range(len(topics)):
+        for t in range(n_topics):
             rows.append([a, b, t, obs[t], lo[t], hi[t], pval[t], np.nan, False, small])
     out = pd.DataFrame(rows, columns=["group_a", "group_b", "topic", "diff", "ci_low", "ci_high", "p_value",
                                       "q_value", "significant", "small_group"])
@@ -152,16 +156,22 @@ def _mean(p: np.ndarray, w: np.ndarray) -> np.ndarray:
     return (p * w[:, None]).sum(axis=0) / w.sum()
 
 
-def _perm_diffs(p: np.ndarray, w: np.ndarray, side: np.ndarray, n_perm: int, rng: np.random.Generator) -> np.ndarray:
-    """Differences of weighted means under random relabelling (n_perm x k)."""
+def _perm_means(
+    p: np.ndarray, w: np.ndarray, side: np.ndarray, n_perm: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted means of the two sides under random relabelling: two (n_perm x k) arrays."""
     n, n_a = len(p), int(side.sum())
     order = np.argsort(rng.random((n_perm, n)), axis=1)
     member = np.zeros((n_perm, n))
     np.put_along_axis(member, order[:, :n_a], 1.0, axis=1)
     pw = p * w[:, None]
-    mean_a = (member @ pw) / (member @ w)[:, None]
     rest = 1.0 - member
-    mean_b = (rest @ pw) / (rest @ w)[:, None]
+    return (member @ pw) / (member @ w)[:, None], (rest @ pw) / (rest @ w)[:, None]
+
+
+def _perm_diffs(p: np.ndarray, w: np.ndarray, side: np.ndarray, n_perm: int, rng: np.random.Generator) -> np.ndarray:
+    """Differences of weighted means under random relabelling (n_perm x k)."""
+    mean_a, mean_b = _perm_means(p, w, side, n_perm, rng)
     return mean_a - mean_b
 
 
@@ -207,14 +217,16 @@ def distinctive_terms(
     return pd.DataFrame(rows, columns=["group", "rank", "term", "log_odds", "z", "small_group"])
 
 
-def _jsd(p: np.ndarray, q: np.ndarray) -> float:
+def _jsd(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Jensen–Shannon divergence in bits between rows of ``p`` and ``q`` (or two vectors)."""
     m = (p + q) / 2
 
-    def kl(a: np.ndarray, b: np.ndarray) -> float:
-        nz = a > 0
-        return float((a[nz] * np.log2(a[nz] / b[nz])).sum())
+    def kl(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = np.where(a > 0, a * np.log2(a / b), 0.0)
+        return np.asarray(terms.sum(axis=-1))
 
-    return 0.5 * kl(p, m) + 0.5 * kl(q, m)
+    return np.asarray(0.5 * kl(p, m) + 0.5 * kl(q, m))
 
 
 def divergence(
@@ -233,22 +245,14 @@ def divergence(
         >>> round(float(r["jsd"]), 3), bool(r["p_value"] < 0.05)
         (0.531, True)
     """
-    groups = _groups(frame, by)
-    topics = topic_columns(frame)
-    labels = frame[by].astype(str).to_numpy()
-    props = frame[topics].to_numpy(dtype=float)
-    w_all = _weights(frame, weighted)
+    groups, labels, props, w_all = _arrays(frame, by, weighted)
     rng = np.random.default_rng(seed)
     rows = []
     for a, b in itertools.combinations(groups, 2):
         keep = (labels == a) | (labels == b)
         p, w, side = props[keep], w_all[keep], labels[keep] == a
-        obs = _jsd(_mean(p[side], w[side]), _mean(p[~side], w[~side]))
-        perms = []
-        for _ in range(n_perm):
-            s = rng.permutation(side)
-            perms.append(_jsd(_mean(p[s], w[s]), _mean(p[~s], w[~s])))
-        perm = np.array(perms)
+        obs = float(_jsd(_mean(p[side], w[side]), _mean(p[~side], w[~side])))
+        perm = _jsd(*_perm_means(p, w, side, n_perm, rng))
         small = bool(side.sum() < min_docs or (~side).sum() < min_docs)
         rows.append((a, b, obs, float(perm.mean()), float((1 + (perm >= obs - 1e-12).sum()) / (1 + n_perm)), small))
     return pd.DataFrame(rows, columns=["group_a", "group_b", "jsd", "perm_mean", "p_value", "small_group"])
