@@ -5,21 +5,19 @@ The CLI and notebooks call this; :func:`write_run` writes its result as a run fo
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from topiclab.cache import default_cache_dir
+from topiclab.cache import default_cache_dir, texts_digest
 from topiclab.config import FitConfig
 from topiclab.corpus import Corpus, load_corpus, seed_path
 from topiclab.errors import ConfigError
 from topiclab.evaluate import coherence, label_agreement, topic_diversity
-from topiclab.models import TopicModelResult, build_estimator
+from topiclab.models import TopicModelResult, fit_estimator, result_of
 from topiclab.preprocess import Units, preprocess
 from topiclab.vectorize import Vocabulary, build_vocabulary, count_matrix
 
@@ -64,11 +62,8 @@ class FitRun:
 
 
 def input_digest(corpus: Corpus) -> str:
-    """SHA-256 over the corpus's ids and texts, in order."""
-    h = hashlib.sha256()
-    for d, t in zip(corpus.doc_ids, corpus.texts):
-        h.update(d.encode() + b"\0" + t.encode() + b"\0")
-    return h.hexdigest()
+    """SHA-256 over the corpus's ids and texts, in order (the manifest's input hash)."""
+    return texts_digest(corpus.doc_ids, corpus.texts)
 
 
 @dataclass(frozen=True)
@@ -106,19 +101,13 @@ def prepare(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool
 def fit_prepared(prepared: Prepared, config: FitConfig) -> FitRun:
     """Fit and evaluate the configured model on a prepared corpus."""
     m = config.model
-    try:
-        est = build_estimator(m.name, m.k, m.seed, backend=m.backend, **m.params())
-    except TypeError as exc:
-        raise ConfigError(f"unknown setting for model {m.name!r}: {exc}") from None
     timings = dict(prepared.timings)
     t = time.perf_counter()
-    est.fit(prepared.counts)
+    est = fit_estimator(prepared.counts, m.name, m.k, m.seed, backend=m.backend, **m.params())
     timings["fit"] = time.perf_counter() - t
     units = prepared.units
-    result = TopicModelResult(
-        m.name, m.backend if m.name == "lda" else "sklearn", m.k, m.seed, prepared.vocabulary.terms,
-        np.asarray(est.components_), np.asarray(est.doc_topic_), units.unit_ids, units.doc_ids, m.params(),
-    )
+    result = result_of(est, prepared.vocabulary.terms, model=m.name, k=m.k, seed=m.seed, backend=m.backend,
+                       unit_ids=units.unit_ids, doc_ids=units.doc_ids, params=m.params())
     t = time.perf_counter()
     metrics = evaluate_run(result, units, est, prepared.counts, prepared.corpus, config)
     timings["evaluate"] = time.perf_counter() - t

@@ -79,10 +79,18 @@ def read_text(path: Path) -> tuple[str, str]:
         >>> read_text(p)
         ('浙江\\n', 'gb18030')
     """
-    data = read_bytes(path)
-    encoding = detect_encoding(data, name=str(path))
-    text = data.decode(encoding)
-    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+    return decode_text(read_bytes(path), name=str(path))
+
+
+def decode_text(data: bytes, *, name: str = "<bytes>") -> tuple[str, str]:
+    """Decode bytes with :func:`detect_encoding`, line endings normalised; ``(text, encoding)``.
+
+    Example:
+        >>> decode_text("江苏\\r\\n".encode())
+        ('江苏\\n', 'utf-8')
+    """
+    encoding = detect_encoding(data, name=name)
+    return data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n"), encoding
 
 
 def read_bytes(path: Path) -> bytes:

@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from topiclab.corpus.encoding import detect_encoding, read_bytes, read_text
+from topiclab.corpus.encoding import decode_text, detect_encoding, read_bytes, read_text
 from topiclab.corpus.model import Corpus, Document, SourceInfo
 from topiclab.corpus.newsletter import parse_newsletter
 from topiclab.errors import ConfigError, InputError
@@ -117,8 +117,7 @@ def _read_dir(path: Path) -> Corpus:
         if not data.strip():
             dropped += 1
             continue
-        encoding = detect_encoding(data, name=str(f))
-        text = data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
+        text, encoding = decode_text(data, name=str(f))
         if not text.strip():
             dropped += 1
             continue

@@ -24,7 +24,7 @@ MODELS = ("lda", "nmf", "kmeans", "agglomerative")
 
 __all__ = [
     "CLUSTER_METHODS", "LDA", "LDA_BACKENDS", "MODELS", "NMF", "TfidfClusters", "TopicModelResult",
-    "build_estimator", "class_tfidf", "fit_model", "load_result",
+    "build_estimator", "class_tfidf", "fit_estimator", "fit_model", "load_result", "result_of",
 ]
 
 
@@ -46,6 +46,29 @@ def build_estimator(model: str, k: int, seed: int, *, backend: str = "tomotopy",
     raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
 
 
+def fit_estimator(counts: Any, model: str, k: int, seed: int, *, backend: str = "tomotopy", **params: Any) -> Any:
+    """Build the estimator for ``model`` (settings checked) and fit it on ``counts``."""
+    try:
+        est = build_estimator(model, k, seed, backend=backend, **params)
+    except TypeError as exc:
+        raise ConfigError(f"unknown setting for model {model!r}: {exc}") from None
+    return est.fit(counts)
+
+
+def result_of(
+    est: Any, terms: Sequence[str], *, model: str, k: int, seed: int, backend: str,
+    unit_ids: Sequence[str] | None = None, doc_ids: Sequence[str] | None = None, params: dict[str, Any] | None = None,
+) -> TopicModelResult:
+    """The :class:`TopicModelResult` of a fitted estimator."""
+    n = est.doc_topic_.shape[0]
+    ids = tuple(unit_ids) if unit_ids is not None else tuple(str(i) for i in range(n))
+    return TopicModelResult(
+        model, backend if model == "lda" else "sklearn", k, seed, tuple(terms),
+        np.asarray(est.components_), np.asarray(est.doc_topic_), ids,
+        tuple(doc_ids) if doc_ids is not None else ids, dict(params or {}),
+    )
+
+
 def fit_model(
     counts: Any,
     terms: Sequence[str],
@@ -59,15 +82,6 @@ def fit_model(
     **params: Any,
 ) -> TopicModelResult:
     """Fit a model on a count matrix and return its :class:`TopicModelResult`."""
-    try:
-        est = build_estimator(model, k, seed, backend=backend, **params)
-    except TypeError as exc:
-        raise ConfigError(f"unknown setting for model {model!r}: {exc}") from None
-    est.fit(counts)
-    n = est.doc_topic_.shape[0]
-    ids = tuple(unit_ids) if unit_ids is not None else tuple(str(i) for i in range(n))
-    return TopicModelResult(
-        model, backend if model == "lda" else "sklearn", k, seed, tuple(terms),
-        np.asarray(est.components_), np.asarray(est.doc_topic_), ids,
-        tuple(doc_ids) if doc_ids is not None else ids, dict(params),
-    )
+    est = fit_estimator(counts, model, k, seed, backend=backend, **params)
+    return result_of(est, terms, model=model, k=k, seed=seed, backend=backend, unit_ids=unit_ids, doc_ids=doc_ids,
+                     params=params)

@@ -55,27 +55,25 @@ def learn_phrases(
     """
     seqs = [(list(w), list(t), list(f)) for w, t, f in sequences]
     found: dict[tuple[str, ...], Phrase] = {}
+    by_text: dict[str, tuple[str, ...]] = {}  # a joined phrase -> its base words
     for _ in range(passes):
         pairs = _score_pairs(seqs, min_count, threshold)
         if not pairs:
             break
         join = PhraseJoiner([Phrase(pair, 0, 0.0) for pair in sorted(pairs)])
         seqs = [join(seq) for seq in seqs]
+        learned = {}
         for (a, b), (count, npmi) in pairs.items():
-            parts = _parts(a, found) + _parts(b, found)
+            # only phrases of earlier passes stand in the tokens as joined words
+            parts = by_text.get(a, (a,)) + by_text.get(b, (b,))
             found[parts] = Phrase(parts, count, round(npmi, 6))
+            learned["".join(parts)] = parts
+        by_text.update(learned)
     # keep the longest: a two-word phrase absorbed by a three-word one in the next pass stays
     # listed only if it still occurs on its own
     final_tokens = Counter(w for words, _, _ in seqs for w in words)
     kept = [p for p in found.values() if final_tokens[p.text] > 0]
     return sorted(kept, key=lambda p: (-p.npmi, -p.count, p.text))
-
-
-def _parts(token: str, found: dict[tuple[str, ...], Phrase]) -> tuple[str, ...]:
-    for parts in found:
-        if "".join(parts) == token:
-            return parts
-    return (token,)
 
 
 def _score_pairs(seqs: list[Sequence2], min_count: int, threshold: float) -> dict[tuple[str, str], tuple[int, float]]:
