@@ -93,6 +93,12 @@ def test_compare_cli_on_a_seed_run(tmp_path: Path):
     diffs = pd.read_csv(out / "differences.csv")
     assert not diffs[diffs["small_group"]]["significant"].any()
     assert {"distinctive_terms.csv", "divergence.csv", "effects.csv"} <= {p.name for p in out.iterdir()}
+    by_topic = pd.read_csv(out / "distinctive_terms_by_topic.csv")
+    assert set(by_topic["topic"]) == set(range(10)) and set(by_topic["group"]) == set(prev["group"])
+    res = subprocess.run([*cli, "compare", str(run_dir), "--n-boot", "50", "--covariates", "section", "--out",
+                          str(tmp_path / "cov")], capture_output=True, text=True, check=False)
+    assert res.returncode == 0, res.stderr
+    assert any(t.startswith("section_") for t in pd.read_csv(tmp_path / "cov" / "effects.csv")["term"])
     res = subprocess.run([*cli, "compare", str(run_dir), "--by", "author"], capture_output=True, text=True, check=False)
     assert res.returncode == 2 and "no column 'author' to group by" in res.stderr
     (run_dir / "tokens.jsonl").unlink()
@@ -114,3 +120,28 @@ def test_effects_recover_a_planted_group_effect_with_posterior_draws():
     assert row_f["ci_low"] <= -truth <= row_f["ci_high"] and row_f["reference"] == "A"
     # drawing proportions from the posterior widens the interval
     assert (row_d["ci_high"] - row_d["ci_low"]) > (row_f["ci_high"] - row_f["ci_low"])
+
+
+def test_terms_by_topic_find_each_groups_own_words_within_a_topic():
+    from topiclab.distinctive import distinctive_terms_by_topic
+
+    # topic 0 (industry): A says 芯片, B says 集成电路; topic 1 (ecology): both groups write alike
+    terms = ["芯片", "集成电路", "产业", "生态", "保护"]
+    phi = np.array([[0.3, 0.3, 0.4, 0.0, 0.0], [0.0, 0.0, 0.0, 0.5, 0.5]])
+    rng = np.random.default_rng(5)
+    tokens, groups, theta = [], [], []
+    for g, own in (("A", "芯片"), ("B", "集成电路")):
+        for _ in range(30):
+            share = rng.uniform(0.3, 0.7)
+            n0 = int(40 * share)
+            tokens.append([own] * (n0 // 2) + ["产业"] * (n0 - n0 // 2)
+                          + list(rng.choice(["生态", "保护"], size=40 - n0)))
+            groups.append(g)
+            theta.append([share, 1 - share])
+    d = distinctive_terms_by_topic(tokens, groups, np.array(theta), phi, terms, top_n=2)
+    top = d[d["rank"] == 1].set_index(["topic", "group"])["term"].to_dict()
+    assert top[(0, "A")] == "芯片" and top[(0, "B")] == "集成电路"
+    assert d[(d["topic"] == 0) & (d["rank"] == 1)]["z"].min() > 5
+    assert d[d["topic"] == 1]["z"].abs().max() < 3  # no group difference planted in topic 1
+    with pytest.raises(ConfigError, match="at least two groups"):
+        distinctive_terms_by_topic(tokens, ["A"] * len(tokens), np.array(theta), phi, terms)

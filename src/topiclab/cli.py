@@ -213,9 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="compare topic prevalence between groups (regions by default) with uncertainty",
         description="Read a run folder and write prevalence.csv (means by group with bootstrap intervals), "
         "differences.csv (pairs and group-vs-rest: difference, interval, permutation p, BH q), "
-        "distinctive_terms.csv (weighted log-odds, informative Dirichlet prior) and divergence.csv "
-        "(Jensen-Shannon against a permutation baseline). Groups under --min-docs documents are flagged "
-        "and never marked significant.",
+        "distinctive_terms.csv and distinctive_terms_by_topic.csv (weighted log-odds, informative Dirichlet "
+        "prior), divergence.csv (Jensen-Shannon against a permutation baseline) and effects.csv (regression on "
+        "group and covariates, with the model's posterior uncertainty for LDA). Groups under --min-docs "
+        "documents are flagged and never marked significant.",
     )
     p.add_argument("run_dir", type=Path, help="a folder written by topiclab fit")
     p.add_argument("--by", default="region", metavar="COLUMN", help="metadata column to group by (default: region)")
@@ -225,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: %(default)s)")
     p.add_argument("--min-docs", type=int, default=5, metavar="N",
                    help="groups with fewer documents are flagged (default: %(default)s)")
+    p.add_argument("--covariates", default="", metavar="COLS",
+                   help="extra metadata columns for effects.csv, comma-separated (numeric as is, others as dummies)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="default: RUN_DIR/compare-COLUMN")
     p.add_argument("--overwrite", action="store_true", help="replace --out if it exists (atomically)")
     p.set_defaults(func=_cmd_compare)
@@ -331,7 +334,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         raise TopiclabError(f"--ci must be between 0 and 1, got {args.ci}")
     out = args.out or args.run_dir / f"compare-{args.by}"
     tables = compare_run(args.run_dir, out, by=args.by, ci=args.ci, n_boot=args.n_boot, seed=args.seed,
-                         min_docs=args.min_docs, overwrite=args.overwrite)
+                         min_docs=args.min_docs, covariates=[c for c in args.covariates.split(",") if c.strip()],
+                         overwrite=args.overwrite)
     prev = tables["prevalence"]
     print(f"groups: {', '.join(f'{g} ({n})' for g, n in prev.groupby('group')['n_docs'].first().items())}")
     sig = tables["differences"][tables["differences"]["significant"]]

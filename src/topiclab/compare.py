@@ -10,8 +10,9 @@ cluster bootstrap). All randomness comes from one explicit seed.
 * :func:`differences`: each pair of groups and each group against the rest: difference in
   prevalence, bootstrap interval, two-sided permutation p-value, and Benjamini–Hochberg
   q-values over all tests (Benjamini & Hochberg 1995);
-* :func:`distinctive_terms`: weighted log-odds ratios with an informative Dirichlet prior,
-  with z-scores (Monroe, Colaresi & Quinn 2008, "Fightin' Words");
+* :func:`distinctive_terms` and :func:`distinctive_terms_by_topic` (in
+  :mod:`topiclab.distinctive`): weighted log-odds ratios with an informative Dirichlet prior,
+  with z-scores (Monroe, Colaresi & Quinn 2008, "Fightin' Words"), by group and by topic x group;
 * :func:`divergence`: Jensen–Shannon divergence between groups' mean topic distributions,
   against a permutation baseline;
 * :func:`effects`: a regression of each topic's proportion on group (and covariates), as R's
@@ -29,7 +30,6 @@ are never marked significant.
 from __future__ import annotations
 
 import itertools
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import false_discovery_control
 
+from topiclab.distinctive import distinctive_terms, distinctive_terms_by_topic
 from topiclab.errors import ConfigError
 
 REST = "(rest)"
@@ -175,48 +176,6 @@ def _perm_diffs(p: np.ndarray, w: np.ndarray, side: np.ndarray, n_perm: int, rng
     return mean_a - mean_b
 
 
-def distinctive_terms(
-    tokens: Sequence[Sequence[str]], groups: Sequence[str], *, top_n: int = 20, prior_size: float = 1000.0,
-    min_docs: int = 5,
-) -> pd.DataFrame:
-    """Terms that distinguish each group from the rest: weighted log-odds with an informative prior.
-
-    The prior is the whole corpus's term distribution scaled to ``prior_size`` pseudo-counts.
-    Returns ``group, rank, term, log_odds, z, small_group`` for the ``top_n`` terms by z.
-
-    Example:
-        >>> toks = [["芯片", "芯片", "产业"], ["芯片", "产业"], ["生态", "生态", "产业"], ["生态", "产业"]]
-        >>> d = distinctive_terms(toks, ["上海", "上海", "浙江", "浙江"], top_n=1, min_docs=1)
-        >>> d[["group", "term"]].values.tolist()
-        [['上海', '芯片'], ['浙江', '生态']]
-    """
-    groups = [str(g) for g in groups]
-    if len(set(groups)) < 2:
-        raise ConfigError("distinctive terms need at least two groups")
-    total: Counter[str] = Counter()
-    by_group: dict[str, Counter[str]] = {}
-    docs_in: Counter[str] = Counter(groups)
-    for toks, g in zip(tokens, groups):
-        total.update(toks)
-        by_group.setdefault(g, Counter()).update(toks)
-    vocab = sorted(total)
-    y_all = np.array([total[v] for v in vocab], dtype=float)
-    prior = prior_size * y_all / y_all.sum()
-    a0 = prior.sum()
-    rows = []
-    for g in sorted(by_group):
-        y_i = np.array([by_group[g][v] for v in vocab], dtype=float)
-        y_j = y_all - y_i
-        n_i, n_j = y_i.sum(), y_j.sum()
-        delta = (np.log((y_i + prior) / (n_i + a0 - y_i - prior))
-                 - np.log((y_j + prior) / (n_j + a0 - y_j - prior)))
-        z = delta / np.sqrt(1.0 / (y_i + prior) + 1.0 / (y_j + prior))
-        order = np.lexsort((np.array(vocab), -z))[:top_n]
-        small = docs_in[g] < min_docs
-        rows += [(g, r + 1, vocab[j], float(delta[j]), float(z[j]), small) for r, j in enumerate(order)]
-    return pd.DataFrame(rows, columns=["group", "rank", "term", "log_odds", "z", "small_group"])
-
-
 def _jsd(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """Jensen–Shannon divergence in bits between rows of ``p`` and ``q`` (or two vectors)."""
     m = (p + q) / 2
@@ -349,11 +308,29 @@ def _lda_alpha(run_dir: Path) -> float | None:
     return float(alpha) if isinstance(alpha, int | float) else 0.1
 
 
+def _terms_by_topic(
+    run_dir: Path, frame: pd.DataFrame, tokens: dict[str, list[str]], by: str, min_docs: int
+) -> pd.DataFrame:
+    from topiclab.models.result import load_result
+
+    result = load_result(run_dir / "model")
+    return distinctive_terms_by_topic(
+        [tokens.get(d, []) for d in frame["doc_id"]], frame[by].astype(str).tolist(),
+        frame[topic_columns(frame)].to_numpy(dtype=float), result.topic_term, result.terms, min_docs=min_docs)
+
+
 def compare_run(
     run_dir: Path, out: Path, *, by: str = "region", ci: float = 0.95, n_boot: int = 2000, seed: int = 0,
-    min_docs: int = 5, overwrite: bool = False,
+    min_docs: int = 5, covariates: Sequence[str] = (), overwrite: bool = False,
 ) -> dict[str, pd.DataFrame]:
-    """Write prevalence, differences, distinctive terms and divergence tables for a run folder."""
+    """Write the comparison tables and figures of a run folder into ``out`` (atomically).
+
+    Example:
+        >>> compare_run(Path("no/such/run"), Path("out"))
+        Traceback (most recent call last):
+        topiclab.errors.InputError: no/such/run: not a complete run folder; missing doc_topics.csv, tokens.jsonl, \
+manifest.json
+    """
     from topiclab._io import atomic_dir
 
     frame, tokens = load_run_table(run_dir)
@@ -363,8 +340,10 @@ def compare_run(
         "differences": differences(frame, by, n_boot=n_boot, n_perm=n_boot, ci=ci, seed=seed, min_docs=min_docs),
         "distinctive_terms": distinctive_terms([tokens.get(d, []) for d in frame["doc_id"]],
                                                frame[by].astype(str).tolist(), min_docs=min_docs),
+        "distinctive_terms_by_topic": _terms_by_topic(run_dir, frame, tokens, by, min_docs),
         "divergence": divergence(frame, by, n_perm=n_boot, seed=seed, min_docs=min_docs),
-        "effects": effects(frame, by, alpha=_lda_alpha(run_dir), n_sims=min(n_boot, 1000), ci=ci, seed=seed),
+        "effects": effects(frame, by, covariates=covariates, alpha=_lda_alpha(run_dir), n_sims=min(n_boot, 1000),
+                           ci=ci, seed=seed),
     }
     from topiclab.plots import differences_forest, prevalence_heatmap, prevalence_intervals, topic_labels
 
