@@ -231,6 +231,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="default: RUN_DIR/compare-COLUMN")
     p.add_argument("--overwrite", action="store_true", help="replace --out if it exists (atomically)")
     p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser(
+        "report",
+        help="write one HTML page (and a Markdown twin) describing a run folder",
+        description="Write report.html (self-contained: figures embedded) and report.md with figures/ for a run "
+        "folder: corpus summary, settings, metrics, topics with top terms, top-terms and composition figures, "
+        "and the tables and figures of every compare-* folder in it.",
+    )
+    p.add_argument("run_dir", type=Path, help="a folder written by topiclab fit")
+    p.add_argument("--out", type=Path, default=None, metavar="DIR", help="default: RUN_DIR/report")
+    p.add_argument("--ldavis", action="store_true",
+                   help="also write ldavis.html, the pyLDAvis view (needs: pip install 'topiclab[vis]')")
+    p.add_argument("--overwrite", action="store_true", help="replace --out if it exists (atomically)")
+    p.set_defaults(func=_cmd_report)
     return parser
 
 
@@ -299,7 +313,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from topiclab._io import atomic_dir
     from topiclab.errors import ConfigError
     from topiclab.pipeline import prepare
-    from topiclab.plots import metrics_vs_k
+    from topiclab.plots import metrics_vs_k, save_figure
     from topiclab.select import parse_k_range, sweep
 
     ks = parse_k_range(args.k_range)
@@ -320,8 +334,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         summary.to_csv(tmp / "summary.csv", index=False, float_format="%.6f", lineterminator="\n")
         (tmp / "config.toml").write_text(config.to_toml(), encoding="utf-8")
         fig = metrics_vs_k(summary)
-        fig.savefig(tmp / "metrics_vs_k.png", dpi=120)
-        fig.savefig(tmp / "metrics_vs_k.svg", metadata={"Date": None})
+        save_figure(fig, tmp, "metrics_vs_k")
     print(summary.to_string(index=False))
     print(f"wrote: {args.out}")
     return 0
@@ -341,6 +354,14 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     sig = tables["differences"][tables["differences"]["significant"]]
     print(f"significant differences (q < 0.05): {len(sig)} of {len(tables['differences'])} tests")
     print(f"wrote: {out}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from topiclab.report import write_report
+
+    out = write_report(args.run_dir, args.out, overwrite=args.overwrite, ldavis=args.ldavis)
+    print(f"wrote: {out / 'report.html'} and {out / 'report.md'}")
     return 0
 
 

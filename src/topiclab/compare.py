@@ -345,7 +345,9 @@ manifest.json
         "effects": effects(frame, by, covariates=covariates, alpha=_lda_alpha(run_dir), n_sims=min(n_boot, 1000),
                            ci=ci, seed=seed),
     }
-    from topiclab.plots import differences_forest, prevalence_heatmap, prevalence_intervals, topic_labels
+    from topiclab.plots import (
+        differences_forest, prevalence_heatmap, prevalence_intervals, save_figure, topic_labels,
+    )
 
     labels = topic_labels(pd.read_csv(run_dir / "topics.csv")) if (run_dir / "topics.csv").is_file() else None
     figures = {
@@ -357,6 +359,5 @@ manifest.json
         for name, table in tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6f", lineterminator="\n")
         for name, fig in figures.items():
-            fig.savefig(tmp / f"{name}.png", dpi=130)
-            fig.savefig(tmp / f"{name}.svg", metadata={"Date": None})
+            save_figure(fig, tmp, name)
     return tables

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -126,6 +127,91 @@ def differences_forest(differences: pd.DataFrame, labels: dict[int, str] | None 
     return fig
 
 
+def top_terms_grid(topics: pd.DataFrame, n: int = 8, ncols: int = 5) -> Any:
+    """Bar grid: one panel a topic, its ``n`` top terms by weight, from a ``topic, rank, term, weight`` table.
+
+    Example:
+        >>> t = pd.DataFrame({"topic": [0, 0, 1, 1], "rank": [1, 2, 1, 2], "term": ["芯片", "产业", "生态", "保护"],
+        ...                   "weight": [0.3, 0.2, 0.4, 0.1]})
+        >>> [ax.get_title() for ax in top_terms_grid(t).axes]
+        ['topic 0', 'topic 1']
+    """
+    ids = sorted(int(t) for t in topics["topic"].unique())
+    ncols = max(1, min(ncols, len(ids)))
+    nrows = -(-len(ids) // ncols)
+    with chinese():
+        fig, axes = plt.subplots(nrows, ncols, figsize=(2.3 * ncols, 0.25 * n * nrows + 0.7 * nrows), squeeze=False)
+        for ax in axes.flat[len(ids):]:
+            ax.remove()
+        for ax, t in zip(axes.flat, ids):
+            part = topics[(topics["topic"] == t) & (topics["rank"] <= n)].sort_values("rank")
+            ax.barh(range(len(part)), part["weight"], color="#4c72b0")
+            ax.set_yticks(range(len(part)), list(part["term"]), fontsize=8)
+            ax.invert_yaxis()
+            ax.tick_params(axis="x", labelsize=6)
+            ax.set_title(f"topic {t}", fontsize=9)
+        fig.suptitle("Top terms per topic (weight in the topic)", fontsize=10)
+        fig.tight_layout()
+    return fig
+
+
+def doc_topic_composition(
+    doc_topics: pd.DataFrame, labels: dict[int, str] | None = None, by: str | None = "region", title: str = "title",
+    max_chars: int = 14,
+) -> Any:
+    """Stacked bars of each document's topic proportions, documents grouped by ``by`` (if present).
+
+    Example:
+        >>> d = pd.DataFrame({"doc_id": ["a", "b"], "title": ["芯片产业", "生态保护"], "region": ["上海", "浙江"],
+        ...                   "topic_0": [0.8, 0.1], "topic_1": [0.2, 0.9]})
+        >>> [t.get_text() for t in doc_topic_composition(d).axes[0].get_yticklabels()]
+        ['上海 · 芯片产业', '浙江 · 生态保护']
+    """
+    cols = [c for c in doc_topics.columns if c.startswith("topic_") and c[6:].isdigit()]
+    cols.sort(key=lambda c: int(c[6:]))
+    frame = doc_topics.reset_index(drop=True)
+    grouped = by is not None and by in frame.columns
+    if grouped:
+        frame = frame.assign(_g=frame[by].fillna("").astype(str)).sort_values(["_g"], kind="stable")
+    names = frame[title] if title in frame.columns else frame["doc_id"]
+    names = [str(x)[:max_chars] + ("…" if len(str(x)) > max_chars else "") for x in names]
+    ylabels = [f"{g} · {x}" for g, x in zip(frame["_g"], names)] if grouped else names
+    props = frame[cols].to_numpy(dtype=float)
+    colors = plt.get_cmap("tab20")(np.arange(len(cols)) % 20)
+    with chinese():
+        fig, ax = plt.subplots(figsize=(9, 1.2 + 0.28 * len(frame)))
+        left = np.zeros(len(frame))
+        for j, c in enumerate(cols):
+            ax.barh(range(len(frame)), props[:, j], left=left, color=colors[j], label=_label(labels, c[6:]))
+            left += props[:, j]
+        ax.set_yticks(range(len(frame)), ylabels, fontsize=7)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("topic share of the document")
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        ax.set_title("Document-topic composition" + (f" (grouped by {by})" if grouped else ""), fontsize=9)
+        fig.tight_layout()
+    return fig
+
+
+def save_figure(fig: Any, folder: Path, name: str, dpi: int = 130, formats: tuple[str, ...] = ("png", "svg")) -> None:
+    """Write ``name.png`` and ``name.svg`` (``formats``) into ``folder``, byte-identical for identical figures.
+
+    Example:
+        >>> import tempfile
+        >>> fig = metrics_vs_k(pd.DataFrame({"k": [5, 10], "npmi": [0.1, 0.05]}))
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     save_figure(fig, Path(tmp), "k")
+        ...     sorted(p.name for p in Path(tmp).iterdir())
+        ['k.png', 'k.svg']
+    """
+    metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
+    with chinese():
+        for fmt in formats:
+            fig.savefig(folder / f"{name}.{fmt}", dpi=dpi, metadata=metadata.get(fmt))
+    plt.close(fig)
+
+
 def metrics_vs_k(summary: Any, metrics: tuple[str, ...] = ("npmi", "c_v", "diversity", "stability")) -> Any:
     """One panel a metric against k, from a sweep's summary table.
 
@@ -137,12 +223,13 @@ def metrics_vs_k(summary: Any, metrics: tuple[str, ...] = ("npmi", "c_v", "diver
         4
     """
     shown = [m for m in metrics if m in summary.columns]
-    fig, axes = plt.subplots(1, len(shown), figsize=(3.2 * len(shown), 3.0), squeeze=False)
-    for ax, name in zip(axes[0], shown):
-        ax.plot(summary["k"], summary[name], marker="o")
-        ax.set_xlabel("k (topics)")
-        ax.set_title(name)
-        ax.grid(alpha=0.3)
-    fig.suptitle("Topic quality against k (mean over seeds)")
-    fig.tight_layout()
+    with chinese():
+        fig, axes = plt.subplots(1, len(shown), figsize=(3.2 * len(shown), 3.0), squeeze=False)
+        for ax, name in zip(axes[0], shown):
+            ax.plot(summary["k"], summary[name], marker="o")
+            ax.set_xlabel("k (topics)")
+            ax.set_title(name)
+            ax.grid(alpha=0.3)
+        fig.suptitle("Topic quality against k (mean over seeds)")
+        fig.tight_layout()
     return fig

@@ -1,0 +1,223 @@
+"""One page per run folder: an HTML file with everything embedded, and a Markdown twin.
+
+The report reads what ``topiclab fit`` wrote (and every ``compare-*`` folder beside it), draws
+the top-terms grid and the document-topic composition, and lays out the corpus summary,
+settings, metrics, topics and comparison tables. Images are PNG files under ``figures/`` for the
+Markdown page and embedded as data URIs in the HTML page, so the HTML file can be mailed alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from topiclab._io import atomic_dir
+from topiclab.errors import InputError
+
+REQUIRED = ("topics.csv", "doc_topics.csv", "metrics.json", "manifest.json", "config.toml")
+COMPARE_FIGURES = ("prevalence_heatmap", "differences_forest", "prevalence_intervals")
+
+
+@dataclass
+class _Page:
+    """Sections collected once, written as HTML and as Markdown."""
+
+    title: str
+    blocks: list[tuple[str, object]] = field(default_factory=list)
+
+    def heading(self, text: str) -> None:
+        self.blocks.append(("h2", text))
+
+    def text(self, text: str) -> None:
+        self.blocks.append(("p", text))
+
+    def table(self, frame: pd.DataFrame) -> None:
+        self.blocks.append(("table", frame))
+
+    def code(self, text: str) -> None:
+        self.blocks.append(("pre", text))
+
+    def link(self, href: str, text: str) -> None:
+        self.blocks.append(("a", (href, text)))
+
+    def figure(self, path: Path, rel: str, caption: str) -> None:
+        self.blocks.append(("img", (path, rel, caption)))
+
+    def html(self) -> str:
+        parts = [f"<!doctype html><html lang=\"zh\"><head><meta charset=\"utf-8\"><title>{html.escape(self.title)}"
+                 f"</title><style>{_CSS}</style></head><body><h1>{html.escape(self.title)}</h1>"]
+        for kind, value in self.blocks:
+            if kind == "table":
+                assert isinstance(value, pd.DataFrame)
+                parts.append(value.to_html(index=False, border=0, float_format=lambda x: f"{x:.3f}"))
+            elif kind == "img":
+                path, _, caption = value  # type: ignore[misc]
+                data = base64.b64encode(path.read_bytes()).decode("ascii")
+                parts.append(f"<figure><img src=\"data:image/png;base64,{data}\" alt=\"{html.escape(caption)}\">"
+                             f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+            elif kind == "a":
+                href, text = value  # type: ignore[misc]
+                parts.append(f"<p><a href=\"{html.escape(href)}\">{html.escape(text)}</a></p>")
+            else:
+                parts.append(f"<{kind}>{html.escape(str(value))}</{kind}>")
+        return "\n".join(parts) + "\n</body></html>\n"
+
+    def markdown(self) -> str:
+        parts = [f"# {self.title}"]
+        for kind, value in self.blocks:
+            if kind == "h2":
+                parts.append(f"## {value}")
+            elif kind == "table":
+                assert isinstance(value, pd.DataFrame)
+                parts.append(markdown_table(value))
+            elif kind == "img":
+                _, rel, caption = value  # type: ignore[misc]
+                parts.append(f"![{caption}]({rel})")
+            elif kind == "a":
+                href, text = value  # type: ignore[misc]
+                parts.append(f"[{text}]({href})")
+            elif kind == "pre":
+                parts.append(f"```toml\n{value}\n```")
+            else:
+                parts.append(str(value))
+        return "\n\n".join(parts) + "\n"
+
+
+_CSS = ("body{font-family:'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif;max-width:1100px;"
+        "margin:2em auto;padding:0 1em;color:#222}table{border-collapse:collapse;margin:1em 0;font-size:.9em}"
+        "td,th{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:left}pre{background:#f6f6f6;"
+        "padding:1em;overflow:auto;font-size:.85em}img{max-width:100%}figcaption{color:#666;font-size:.9em}")
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """A GitHub-flavoured Markdown table (floats to 3 decimals, ``|`` escaped).
+
+    Example:
+        >>> print(markdown_table(pd.DataFrame({"topic": [0], "terms": ["长三角 创新链"], "share": [0.12345]})))
+        | topic | terms | share |
+        | --- | --- | --- |
+        | 0 | 长三角 创新链 | 0.123 |
+    """
+    def cell(v: object) -> str:
+        text = f"{v:.3f}" if isinstance(v, float) else ("" if v is None else str(v))
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    rows = ["| " + " | ".join(map(str, frame.columns)) + " |", "| " + " | ".join("---" for _ in frame.columns) + " |"]
+    rows += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(rows)
+
+
+def _check(run_dir: Path) -> None:
+    if not run_dir.is_dir():
+        raise InputError(f"{run_dir}: no such run folder; give a folder written by topiclab fit")
+    missing = [name for name in REQUIRED if not (run_dir / name).is_file()]
+    if missing:
+        raise InputError(f"{run_dir}: cannot report; missing {', '.join(missing)} (rerun topiclab fit)")
+
+
+def _topics_table(topics: pd.DataFrame, doc_topics: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+    top = topics[topics["rank"] <= n].sort_values(["topic", "rank"])
+    terms = top.groupby("topic")["term"].apply(" ".join)
+    share = {int(c[6:]): float(doc_topics[c].mean()) for c in doc_topics.columns
+             if c.startswith("topic_") and c[6:].isdigit()}
+    return pd.DataFrame({"topic": terms.index, "mean share": [share.get(int(t), float("nan")) for t in terms.index],
+                         "top terms": terms.to_numpy()})
+
+
+def _compare_section(page: _Page, folder: Path, fig_dir: Path, tmp: Path) -> None:
+    by = folder.name.removeprefix("compare-")
+    page.heading(f"Comparison by {by}")
+    prev_path = folder / "prevalence.csv"
+    if prev_path.is_file():
+        prev = pd.read_csv(prev_path)
+        cell = prev.assign(v=[f"{m:.2f} [{lo:.2f}, {hi:.2f}]{' *' if s else ''}" for m, lo, hi, s in
+                              zip(prev["mean"], prev["ci_low"], prev["ci_high"], prev["small_group"])])
+        table = cell.pivot(index="topic", columns="group", values="v").reset_index()
+        page.text("Mean topic share by group with its bootstrap interval; * marks groups with too few documents "
+                  "to test.")
+        page.table(table)
+    diff_path = folder / "differences.csv"
+    if diff_path.is_file():
+        diffs = pd.read_csv(diff_path)
+        sig = diffs[diffs["significant"]]
+        page.text(f"Differences with q < 0.05 (Benjamini–Hochberg over {len(diffs)} tests): {len(sig)}.")
+        if len(sig):
+            page.table(sig[["group_a", "group_b", "topic", "diff", "ci_low", "ci_high", "p_value", "q_value"]])
+    div_path = folder / "divergence.csv"
+    if div_path.is_file():
+        page.text("Jensen–Shannon divergence between groups (bits), against a permutation baseline.")
+        page.table(pd.read_csv(div_path))
+    terms_path = folder / "distinctive_terms.csv"
+    if terms_path.is_file():
+        terms = pd.read_csv(terms_path)
+        top = terms[terms["rank"] <= 8].groupby("group")["term"].apply(" ".join).reset_index()
+        page.text("Most distinctive terms of each group (weighted log-odds, informative Dirichlet prior).")
+        page.table(top)
+    for name in COMPARE_FIGURES:
+        png = folder / f"{name}.png"
+        if png.is_file():
+            target = fig_dir / f"{folder.name}-{name}.png"
+            target.write_bytes(png.read_bytes())
+            page.figure(target, target.relative_to(tmp).as_posix(), f"{name.replace('_', ' ')} ({by})")
+
+
+def write_report(run_dir: Path, out: Path | None = None, *, overwrite: bool = False, ldavis: bool = False) -> Path:
+    """Write ``report.html`` (self-contained) and ``report.md`` (+ ``figures/``) for a run folder.
+
+    ``out`` defaults to ``RUN_DIR/report``; it is written atomically and an existing one is
+    replaced only with ``overwrite``. ``ldavis`` adds ``ldavis.html``, the pyLDAvis view (the
+    ``vis`` extra), linked from the report.
+
+    Example:
+        >>> write_report(Path("no/such/run"))
+        Traceback (most recent call last):
+        topiclab.errors.InputError: no/such/run: no such run folder; give a folder written by topiclab fit
+    """
+    from topiclab.plots import doc_topic_composition, save_figure, top_terms_grid, topic_labels
+
+    run_dir = Path(run_dir)
+    _check(run_dir)
+    out = Path(out) if out is not None else run_dir / "report"
+    topics = pd.read_csv(run_dir / "topics.csv")
+    doc_topics = pd.read_csv(run_dir / "doc_topics.csv", dtype={"doc_id": str})
+    metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    page = _Page(f"topiclab report: {run_dir.resolve().name}")
+    with atomic_dir(out, overwrite=overwrite) as tmp:
+        fig_dir = tmp / "figures"
+        fig_dir.mkdir()
+        page.heading("Corpus")
+        page.text(f"{metrics['n_docs']} documents, {metrics['n_units']} units ({manifest.get('units', '?')}), "
+                  f"{metrics['n_terms']} terms in the vocabulary. Segmenter: {manifest.get('engine', '?')}. "
+                  f"Input SHA-256: {manifest.get('input_sha256', '?')}.")
+        if "region" in doc_topics.columns:
+            counts = doc_topics["region"].fillna("(none)").value_counts().sort_index()
+            page.table(pd.DataFrame({"region": counts.index, "documents": counts.to_numpy()}))
+        page.heading("Settings")
+        page.code((run_dir / "config.toml").read_text(encoding="utf-8").strip())
+        page.heading("Metrics")
+        page.table(pd.DataFrame({"metric": list(metrics), "value": [str(v) for v in metrics.values()]}))
+        page.heading("Topics")
+        page.table(_topics_table(topics, doc_topics))
+        labels = topic_labels(topics)
+        for name, fig, caption in (
+            ("top_terms", top_terms_grid(topics), "top terms per topic"),
+            ("composition", doc_topic_composition(doc_topics, labels), "document-topic composition"),
+        ):
+            save_figure(fig, fig_dir, name)
+            page.figure(fig_dir / f"{name}.png", f"figures/{name}.png", caption)
+        if ldavis:
+            from topiclab.ldavis import export_ldavis
+
+            export_ldavis(run_dir, tmp / "ldavis.html")
+            page.link("ldavis.html", "Interactive view of the topics (pyLDAvis; topic numbers as above)")
+        for folder in sorted(p for p in run_dir.glob("compare-*") if p.is_dir() and not p.name.startswith(".")):
+            _compare_section(page, folder, fig_dir, tmp)
+        (tmp / "report.html").write_text(page.html(), encoding="utf-8")
+        (tmp / "report.md").write_text(page.markdown(), encoding="utf-8")
+    return out
