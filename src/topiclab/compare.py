@@ -346,7 +346,11 @@ manifest.json
                            ci=ci, seed=seed),
     }
     from topiclab.plots import (
-        differences_forest, prevalence_heatmap, prevalence_intervals, save_figure, topic_labels,
+        differences_forest,
+        prevalence_heatmap,
+        prevalence_intervals,
+        save_figure,
+        topic_labels,
     )
 
     labels = topic_labels(pd.read_csv(run_dir / "topics.csv")) if (run_dir / "topics.csv").is_file() else None
