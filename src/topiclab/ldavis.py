@@ -63,8 +63,8 @@ def prepare_ldavis(run_dir: Path, *, lambda_step: float = 0.01, top_terms: int =
         rec = json.loads(line)
         by_unit[rec["unit_id"]] = [index[t] for t in rec["tokens"] if t in index]
     lengths = np.array([len(by_unit.get(u, [])) for u in result.unit_ids], dtype=float)
-    counts = np.bincount(np.concatenate([np.asarray(v, dtype=np.int64) for v in by_unit.values()] or [np.zeros(0)])
-                         .astype(np.int64), minlength=len(result.terms)).astype(float)
+    ids = [i for v in by_unit.values() for i in v]
+    counts = np.bincount(np.asarray(ids, dtype=np.int64), minlength=len(result.terms)).astype(float)
     keep = lengths > 0
     theta = result.doc_topic[keep]
     theta = theta / theta.sum(axis=1, keepdims=True)

@@ -13,6 +13,7 @@ import html
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -28,7 +29,7 @@ class _Page:
     """Sections collected once, written as HTML and as Markdown."""
 
     title: str
-    blocks: list[tuple[str, object]] = field(default_factory=list)
+    blocks: list[tuple[str, Any]] = field(default_factory=list)
 
     def heading(self, text: str) -> None:
         self.blocks.append(("h2", text))
@@ -56,12 +57,12 @@ class _Page:
                 assert isinstance(value, pd.DataFrame)
                 parts.append(value.to_html(index=False, border=0, float_format=lambda x: f"{x:.3f}"))
             elif kind == "img":
-                path, _, caption = value  # type: ignore[misc]
+                path, _, caption = value
                 data = base64.b64encode(path.read_bytes()).decode("ascii")
                 parts.append(f"<figure><img src=\"data:image/png;base64,{data}\" alt=\"{html.escape(caption)}\">"
                              f"<figcaption>{html.escape(caption)}</figcaption></figure>")
             elif kind == "a":
-                href, text = value  # type: ignore[misc]
+                href, text = value
                 parts.append(f"<p><a href=\"{html.escape(href)}\">{html.escape(text)}</a></p>")
             else:
                 parts.append(f"<{kind}>{html.escape(str(value))}</{kind}>")
@@ -76,10 +77,10 @@ class _Page:
                 assert isinstance(value, pd.DataFrame)
                 parts.append(markdown_table(value))
             elif kind == "img":
-                _, rel, caption = value  # type: ignore[misc]
+                _, rel, caption = value
                 parts.append(f"![{caption}]({rel})")
             elif kind == "a":
-                href, text = value  # type: ignore[misc]
+                href, text = value
                 parts.append(f"[{text}]({href})")
             elif kind == "pre":
                 parts.append(f"```toml\n{value}\n```")
