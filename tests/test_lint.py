@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_static_checks_pass(tool: str):
     if shutil.which(tool) is None:
         pytest.fail(f"{tool} is not installed; pip install -e '.[dev]'")
-    cmd = [sys.executable, "-m", "ruff", "check", "src", "tests", "bench"] if tool == "ruff" else \
+    cmd = [sys.executable, "-m", "ruff", "check", "src", "tests", "bench", "experiments", "scripts"] if tool == "ruff" else \
         [sys.executable, "-m", "mypy"]
     res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
     assert res.returncode == 0, res.stdout + res.stderr

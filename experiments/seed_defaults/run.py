@@ -1,9 +1,10 @@
 """Which model, unit and k give the most coherent and stable topics on the seed corpus?
 
-Grid: unit (document, paragraph) x model (LDA with Gibbs sampling, LDA variational Bayes,
-NMF, k-means) x k (5, 8, 10, 12) x seeds (1, 2, 3), with topiclab's default preprocessing and
-pruning. For each cell: mean NPMI, C_V and UMass of the top 10 words (over the units'
-tokens), and stability across the three seeds. Results go to ``results.csv`` beside this
+Base settings: ``config.toml`` beside this file (topiclab's defaults). Grid: unit (document,
+paragraph) x model (LDA with Gibbs sampling, LDA variational Bayes, NMF, k-means) x k (5, 8,
+10, 12) x seeds (1, 2, 3), with topiclab's default preprocessing and pruning. For each cell:
+mean NPMI, C_V and UMass of the top 10 words (over the units' tokens), and stability across
+the three seeds. Results go to ``results.csv`` beside this
 file; ``summary.md`` is the ranking by NPMI.
 
     python experiments/seed_defaults/run.py
@@ -32,7 +33,7 @@ def main() -> None:
     for unit, (model, backend), k in itertools.product(UNITS, MODELS, KS):
         fits = []
         for seed in SEEDS:
-            config = FitConfig().with_overrides([
+            config = FitConfig.from_toml(HERE / "config.toml").with_overrides([
                 f'preprocess.unit="{unit}"', f'model.name="{model}"', f'model.backend="{backend}"',
                 f"model.k={k}", f"model.seed={seed}",
             ])
