@@ -47,11 +47,13 @@ def prepare_ldavis(run_dir: Path, *, lambda_step: float = 0.01, top_terms: int =
     Example:
         >>> prepare_ldavis(Path("no/such/run"))
         Traceback (most recent call last):
-        topiclab.errors.InputError: no/such/run: no saved model result (result.json missing)
+        topiclab.errors.InputError: no/such/run: no such run folder; give a folder written by topiclab fit
     """
     from topiclab.models.result import load_result
 
     run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise InputError(f"{run_dir}: no such run folder; give a folder written by topiclab fit")
     result = load_result(run_dir / "model")
     pyldavis = _pyldavis()
     tokens_path = run_dir / "tokens.jsonl"
@@ -80,7 +82,7 @@ def export_ldavis(run_dir: Path, out: Path) -> Path:
     Example:
         >>> export_ldavis(Path("no/such/run"), Path("view.html"))
         Traceback (most recent call last):
-        topiclab.errors.InputError: no/such/run: no saved model result (result.json missing)
+        topiclab.errors.InputError: no/such/run: no such run folder; give a folder written by topiclab fit
     """
     data = prepare_ldavis(run_dir)
     from pyLDAvis import urls
