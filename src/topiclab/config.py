@@ -82,10 +82,15 @@ class ModelConfig:
 
 @dataclass(frozen=True)
 class RunConfig:
-    """How the run is carried out; ``top_n`` is the number of top words coherence scores."""
+    """How the run is carried out.
+
+    ``top_n``: the number of top words coherence scores. ``heldout``: for LDA, the fraction of
+    documents held out to report ``perplexity_heldout`` (a second fit on the rest; 0 = off).
+    """
 
     workers: int = 1
     top_n: int = 10
+    heldout: float = 0.0
 
 
 @dataclass(frozen=True)

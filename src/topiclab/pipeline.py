@@ -17,7 +17,7 @@ from topiclab.config import FitConfig
 from topiclab.corpus import Corpus, load_corpus, seed_path
 from topiclab.errors import ConfigError
 from topiclab.evaluate import coherence, label_agreement, topic_diversity
-from topiclab.models import TopicModelResult, fit_estimator, result_of
+from topiclab.models import TopicModelResult, fit_estimator, heldout_perplexity, result_of
 from topiclab.preprocess import Units, preprocess
 from topiclab.vectorize import Vocabulary, build_vocabulary, count_matrix
 
@@ -144,7 +144,12 @@ def evaluate_run(
         metrics[measure] = round(float(coherence(top, texts, measure).mean()), 6)
     metrics["diversity"] = round(topic_diversity(result.top_terms(25)), 6)
     if result.model == "lda":
-        metrics["perplexity_train"] = round(est.perplexity(counts), 4)
+        metrics["perplexity_train"] = round(est.perplexity(counts, fitted_on=True), 4)
+        if config.run.heldout > 0:
+            m = config.model
+            metrics["perplexity_heldout"] = round(heldout_perplexity(
+                counts, m.k, m.seed, backend=m.backend, fraction=config.run.heldout, groups=units.doc_ids,
+                **m.params()), 4)
     else:
         from sklearn.metrics import silhouette_score
 

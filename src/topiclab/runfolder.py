@@ -12,7 +12,8 @@
 ``manifest.json``         topiclab and dependency versions, segmenter engine, input hash
 ``timings.json``          seconds per stage (the one file that differs between reruns)
 ``tokens.jsonl``          the units' tokens, for comparisons and figures
-``model/``                ``result.npz``/``result.json`` and ``estimator.pkl`` (for transform)
+``model/``                ``result.npz``/``result.json``, ``estimator.pkl`` and ``phrases.tsv``
+                          (:func:`topiclab.apply.load_model` applies them to new texts)
 ========================  ============================================================
 
 The folder is built beside its destination and renamed into place at the end, so an existing
@@ -31,6 +32,7 @@ from pathlib import Path
 from topiclab._io import atomic_dir
 from topiclab.pipeline import FitRun
 from topiclab.preprocess.output import write_units_jsonl
+from topiclab.preprocess.phrases import phrases_to_tsv
 from topiclab.preprocess.segment import engine_version
 
 RUN_FORMAT = 1
@@ -71,6 +73,7 @@ def write_run(fit: FitRun, out: Path, *, overwrite: bool = False) -> Path:
         _dump(tmp / "timings.json", {k: round(v, 3) for k, v in fit.timings.items()})
         write_units_jsonl(fit.units, tmp / "tokens.jsonl")
         fit.result.save(tmp / "model")
+        (tmp / "model" / "phrases.tsv").write_text(phrases_to_tsv(fit.units.phrases), encoding="utf-8")
         with (tmp / "model" / "estimator.pkl").open("wb") as fh:
             pickle.dump({"estimator": fit.estimator, "terms": fit.vocabulary.terms}, fh, protocol=4)
     return out

@@ -119,7 +119,7 @@ def sweep(prepared: Prepared, config: FitConfig, ks: Sequence[int], seeds: Seque
     for k in ks:
         part = runs[runs["k"] == k]
         row: dict[str, float] = {"k": k, "n_seeds": len(part)}
-        for name in (*SWEEP_METRICS, "perplexity_train", "silhouette"):
+        for name in (*SWEEP_METRICS, "perplexity_train", "perplexity_heldout", "silhouette"):
             if name in part:
                 row[name] = round(float(part[name].mean()), 6)
         terms = [tt for kk, _, _, tt in results if kk == k]

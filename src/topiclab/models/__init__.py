@@ -85,3 +85,46 @@ def fit_model(
     est = fit_estimator(counts, model, k, seed, backend=backend, **params)
     return result_of(est, terms, model=model, k=k, seed=seed, backend=backend, unit_ids=unit_ids, doc_ids=doc_ids,
                      params=params)
+
+
+def heldout_perplexity(
+    counts: Any, k: int, seed: int, *, backend: str = "tomotopy", fraction: float = 0.1,
+    groups: Sequence[str] | None = None, **params: Any,
+) -> float:
+    """Perplexity of held-out units under an LDA fit on the others (lower is better).
+
+    A ``fraction`` of the ``groups`` (e.g. documents, so that a document's paragraphs are held
+    out together; default: each unit its own group) is chosen with ``seed``; the model is fit
+    on the rest and the held-out units' proportions are inferred with its topics fixed.
+
+    Example:
+        >>> import numpy as np
+        >>> rng = np.random.default_rng(0)
+        >>> a, b = [.45, .45, .05, .05], [.05, .05, .45, .45]
+        >>> X = np.vstack([rng.multinomial(30, a, 20), rng.multinomial(30, b, 20)])
+        >>> p2, p1 = heldout_perplexity(X, 2, 1), heldout_perplexity(X, 2, 1, alpha=5.0, eta=100.0)
+        >>> bool(p2 < p1 <= 4.5)  # two topics explain new units better than a near-uniform model
+        True
+    """
+    import numpy as np
+    from scipy import sparse
+
+    from topiclab.errors import ConfigError
+
+    n = counts.shape[0]
+    labels = np.asarray([str(g) for g in groups] if groups is not None else [str(i) for i in range(n)])
+    distinct = np.unique(labels)
+    n_out = round(fraction * len(distinct))
+    if not 0 < fraction < 1 or n_out < 1 or n_out >= len(distinct):
+        raise ConfigError(f"held-out fraction {fraction} of {len(distinct)} documents leaves none to test or train; "
+                          "use a fraction between 0 and 1 that holds out at least one")
+    out = np.random.default_rng(seed).choice(distinct, n_out, replace=False)
+    test = np.isin(labels, out)
+    matrix = sparse.csr_matrix(counts)
+    train = matrix[~test]
+    est = fit_estimator(train, "lda", k, seed, backend=backend, **params)
+    # words never seen in fitting are out of the model's vocabulary: score only the known ones
+    seen = sparse.diags((np.asarray(train.sum(axis=0)).ravel() > 0).astype(float))
+    held = sparse.csr_matrix(matrix[test] @ seen)
+    held.eliminate_zeros()
+    return float(est.perplexity(held))

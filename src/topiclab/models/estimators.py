@@ -145,15 +145,29 @@ class LDA(TransformerMixin, BaseEstimator):
         gamma, _ = self.model_.inference(_bow(counts))
         return _rows_to_one(gamma)
 
-    def perplexity(self, X: Any) -> float:
-        """Perplexity of the given units (lower is better): exp of minus the per-word log-likelihood."""
+    def perplexity(self, X: Any, *, fitted_on: bool = False) -> float:
+        """Perplexity of the given units (lower is better): exp of minus the per-word log-likelihood.
+
+        ``fitted_on=True`` (``X`` is the training matrix): the backend's own figure (tomotopy's
+        sampler, scikit-learn's and gensim's variational bounds). Otherwise the same plug-in
+        estimate for every backend: each unit's proportions are inferred with the topics held
+        fixed and its words scored by ``theta @ phi`` (the backends' own bounds add a
+        topic-prior term that swamps a small held-out set).
+        """
         check_is_fitted(self, "components_")
         counts = _counts(X)
-        if self.backend == "tomotopy":
-            return float(self.model_.perplexity)
-        if self.backend == "sklearn":
-            return float(self.model_.perplexity(counts))
-        return float(np.exp2(-self.model_.log_perplexity(_bow(counts))))
+        if fitted_on:
+            if self.backend == "tomotopy":
+                return float(self.model_.perplexity)
+            if self.backend == "sklearn":
+                return float(self.model_.perplexity(counts))
+            return float(np.exp2(-self.model_.log_perplexity(_bow(counts))))
+        if counts.nnz == 0:
+            raise ConfigError("no held-out unit has a word the model knows; hold out more documents")
+        theta = self.transform(counts)
+        coo = counts.tocoo()
+        p_word = np.einsum("ij,ij->i", theta[coo.row], np.asarray(self.components_).T[coo.col])
+        return float(np.exp(-np.sum(coo.data * np.log(np.maximum(p_word, 1e-300))) / coo.data.sum()))
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()

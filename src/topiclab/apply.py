@@ -1,0 +1,77 @@
+"""Apply a fitted run to new documents: the run's preprocessing, vocabulary and model.
+
+A run folder keeps what this needs: ``config.toml`` (the preprocessing settings),
+``model/phrases.tsv`` (the phrases learned at fit time, joined again rather than relearned on
+the new texts) and ``model/estimator.pkl`` (the fitted estimator and its vocabulary).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from topiclab.config import FitConfig
+from topiclab.corpus import Corpus
+from topiclab.errors import InputError
+from topiclab.preprocess import PreprocessConfig, preprocess
+from topiclab.vectorize import Vocabulary, count_matrix
+
+
+@dataclass(frozen=True)
+class FittedModel:
+    """A run's estimator with the preprocessing and vocabulary it was fitted with."""
+
+    estimator: Any
+    vocabulary: Vocabulary
+    preprocess: PreprocessConfig
+
+    @property
+    def k(self) -> int:
+        """Number of topics or clusters."""
+        return int(np.asarray(self.estimator.components_).shape[0])
+
+    def transform(self, texts: Sequence[str], ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """Topic proportions of new documents: ``doc_id, dominant_topic, topic_0 …``.
+
+        Units below the document (paragraphs) are inferred one by one and combined weighted by
+        their token counts, as ``doc_topics.csv`` is.
+        """
+        ids = list(ids) if ids is not None else [f"new-{i}" for i in range(len(texts))]
+        units = preprocess(Corpus(ids, list(texts)), self.preprocess)
+        cols = [f"topic_{i}" for i in range(self.k)]
+        frame = pd.DataFrame(self.estimator.transform(count_matrix(units.tokens, self.vocabulary)), columns=cols)
+        weight = np.array([max(len(t), 1) for t in units.tokens], dtype=float)
+        sums = frame.mul(weight, axis=0).groupby(list(units.doc_ids), sort=False).sum()
+        props = sums.div(sums.sum(axis=1), axis=0).reindex(ids)
+        props.insert(0, "dominant_topic", props[cols].to_numpy().argmax(axis=1))
+        return props.rename_axis("doc_id").reset_index()
+
+
+def load_model(run_dir: Path | str) -> FittedModel:
+    """The fitted model of a run folder, ready for :meth:`FittedModel.transform`.
+
+    Example:
+        >>> load_model("no/such/run")
+        Traceback (most recent call last):
+        topiclab.errors.InputError: no/such/run: no fitted model (model/estimator.pkl missing); rerun topiclab fit
+    """
+    run_dir = Path(run_dir)
+    path = run_dir / "model" / "estimator.pkl"
+    if not path.is_file():
+        raise InputError(f"{run_dir}: no fitted model (model/estimator.pkl missing); rerun topiclab fit")
+    with path.open("rb") as fh:
+        saved = pickle.load(fh)  # our own run folder: pickles are only as trustworthy as their source
+    config = FitConfig.from_toml(run_dir / "config.toml").preprocess
+    phrases = run_dir / "model" / "phrases.tsv"
+    if config.phrases and phrases.is_file():
+        config = dataclasses.replace(config, phrase_file=str(phrases))
+    terms = tuple(saved["terms"])
+    vocabulary = Vocabulary(terms, (0,) * len(terms), 0)
+    return FittedModel(saved["estimator"], vocabulary, config)
