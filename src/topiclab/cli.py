@@ -103,7 +103,7 @@ def _progress(args: argparse.Namespace) -> bool:
 
 
 def _add_fit_args(p: argparse.ArgumentParser, *, single: bool = True) -> None:
-    from topiclab.models import LDA_BACKENDS, MODELS
+    from topiclab.config import LDA_BACKENDS, MODELS
     from topiclab.preprocess import UNITS
 
     g = p.add_argument_group("model")
@@ -248,8 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args: argparse.Namespace) -> Corpus:
-    # imported here so that `topiclab --help` answers without loading pandas
+def _load(args: argparse.Namespace, *, regions: bool = True) -> Corpus:
     from topiclab.corpus import load_corpus, seed_path
 
     return load_corpus(
@@ -259,6 +258,7 @@ def _load(args: argparse.Namespace) -> Corpus:
         id_col=args.id_col,
         region_col=args.region_col,
         region_map=args.region_map,
+        regions=regions,
     )
 
 
@@ -278,7 +278,7 @@ def _cmd_preprocess(args: argparse.Namespace) -> int:
     from topiclab.preprocess.output import write_phrases_tsv, write_units_jsonl
 
     config = _preprocess_config(args)
-    corpus = _load(args)
+    corpus = _load(args, regions=False)  # tokens.jsonl carries no region
     units = preprocess(corpus, config, workers=args.workers, cache_dir=_cache_dir(args), progress=_progress(args))
     print(units.report())
     if args.out is not None:

@@ -16,6 +16,11 @@ import tomli_w
 from topiclab.errors import ConfigError, InputError
 from topiclab.preprocess import PreprocessConfig
 
+# allowed values, here so that the command line can offer them without importing the models
+MODELS = ("lda", "nmf", "kmeans", "agglomerative")
+LDA_BACKENDS = ("tomotopy", "sklearn", "gensim")
+CLUSTER_METHODS = ("kmeans", "agglomerative")
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10

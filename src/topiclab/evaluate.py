@@ -46,19 +46,16 @@ def cooccurrence(
         >>> occ.tolist(), int(co[0, 1]), n
         ([2, 2], 1, 3)
     """
-    index = _Index({w: i for i, w in enumerate(words)})
-    if window is None:
-        # document counts need only which words each text contains: set intersections, in C
-        present = list(map(frozenset(words).intersection, texts))
-        rows = np.repeat(np.arange(len(texts)), np.fromiter(map(len, present), dtype=np.int64, count=len(texts)))
-        cols = np.fromiter(map(index.__getitem__, itertools.chain.from_iterable(present)), dtype=np.int64,
-                           count=rows.size)
-        return _counts(rows, cols, len(texts), len(words))
+    index = {w: i for i, w in enumerate(words)}
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    ids = np.fromiter(map(index.__getitem__, itertools.chain.from_iterable(texts)), dtype=np.int64,
+    # dict.get with a default, mapped in C: no Python call per token, hit or miss
+    ids = np.fromiter(map(index.get, itertools.chain.from_iterable(texts), itertools.repeat(-1)), dtype=np.int64,
                       count=int(lengths.sum()))
+    if window is None:
+        keep = ids >= 0
+        return _counts(np.repeat(np.arange(len(texts)), lengths)[keep], ids[keep], len(texts), len(words))
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    n_win = np.ones_like(lengths) if window is None else np.maximum(1, lengths - window + 1)
+    n_win = np.maximum(1, lengths - window + 1)
     base = np.concatenate(([0], np.cumsum(n_win)[:-1]))
     pos = np.flatnonzero(ids >= 0)
     text = np.searchsorted(starts, pos, side="right") - 1
@@ -72,13 +69,6 @@ def _counts(rows: np.ndarray, cols: np.ndarray, total: int, n_words: int) -> tup
     incidence.data[:] = 1.0
     co = np.asarray((incidence.T @ incidence).todense()).round().astype(np.int64)
     return np.diag(co).copy(), co, total
-
-
-class _Index(dict[str, int]):
-    """Word -> column, -1 for any other word; ``map(index.__getitem__, ...)`` runs at C speed."""
-
-    def __missing__(self, key: str) -> int:
-        return -1
 
 
 def _window_rows(

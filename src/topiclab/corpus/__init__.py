@@ -65,8 +65,11 @@ def load_corpus(
     id_col: str | None = None,
     region_col: str | None = None,
     region_map: Path | str | None = None,
+    regions: bool = True,
 ) -> Corpus:
     """Read a source and infer each document's region (see :mod:`topiclab.corpus.regions`).
+
+    ``regions=False`` skips region inference (for steps that do not use it, e.g. tokenising).
 
     Example:
         >>> corpus = load_corpus(seed_path())
@@ -74,6 +77,8 @@ def load_corpus(
         '浙江'
     """
     corpus = read_source(Path(path), format=format, text_col=text_col, id_col=id_col)
+    if not regions:
+        return corpus
     return assign_regions(corpus, column=region_col, mapping=Path(region_map) if region_map else None)
 
 

@@ -146,6 +146,19 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 
 def _read_jsonl(text: str, path: Path, encoding: str, text_col: str, id_col: str | None) -> Corpus:
+    lines = [line for line in text.splitlines() if line.strip()]
+    try:  # one parse of the whole file at C speed; line by line only to report what is wrong
+        records = json.loads("[" + ",".join(lines) + "]")
+        if not all(isinstance(r, dict) for r in records):
+            raise ValueError
+    except ValueError:
+        records = _jsonl_records(text, path)
+    if records and all(set(r) >= CORPUS_KEYS and isinstance(r["meta"], dict) for r in records):
+        return _corpus_records(records, path, encoding)
+    return _from_table(pd.DataFrame.from_records(records), path, "jsonl", encoding, text_col, id_col)
+
+
+def _jsonl_records(text: str, path: Path) -> list[dict]:
     records = []
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -157,9 +170,7 @@ def _read_jsonl(text: str, path: Path, encoding: str, text_col: str, id_col: str
         if not isinstance(obj, dict):
             raise InputError(f"{path}:{lineno}: expected a JSON object, found {type(obj).__name__}")
         records.append(obj)
-    if records and all(set(r) >= CORPUS_KEYS and isinstance(r["meta"], dict) for r in records):
-        return _corpus_records(records, path, encoding)
-    return _from_table(pd.DataFrame.from_records(records), path, "jsonl", encoding, text_col, id_col)
+    return records
 
 
 def _corpus_records(records: list[dict], path: Path, encoding: str) -> Corpus:

@@ -16,11 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from topiclab.config import CLUSTER_METHODS, LDA_BACKENDS, MODELS
 from topiclab.errors import ConfigError
-from topiclab.models.estimators import CLUSTER_METHODS, LDA, LDA_BACKENDS, NMF, TfidfClusters, class_tfidf
+from topiclab.models.estimators import LDA, NMF, TfidfClusters, class_tfidf
 from topiclab.models.result import TopicModelResult, load_result
-
-MODELS = ("lda", "nmf", "kmeans", "agglomerative")
 
 __all__ = [
     "CLUSTER_METHODS", "LDA", "LDA_BACKENDS", "MODELS", "NMF", "TfidfClusters", "TopicModelResult",

@@ -26,11 +26,9 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from topiclab.config import CLUSTER_METHODS, LDA_BACKENDS
 from topiclab.errors import ConfigError
 from topiclab.vectorize import tfidf_matrix
-
-LDA_BACKENDS = ("tomotopy", "sklearn", "gensim")
-CLUSTER_METHODS = ("kmeans", "agglomerative")
 
 
 def _rows_to_one(m: np.ndarray) -> np.ndarray:

@@ -22,9 +22,10 @@ def write_units_jsonl(units: Units, path: Path | str) -> None:
         >>> out.read_text(encoding="utf-8")
         '{"unit_id": "a", "doc_id": "a", "tokens": ["集成电路", "产业"]}\\n'
     """
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every line
     with atomic_file(Path(path)) as fh:
-        for uid, did, toks in zip(units.unit_ids, units.doc_ids, units.tokens):
-            fh.write(json.dumps({"unit_id": uid, "doc_id": did, "tokens": list(toks)}, ensure_ascii=False) + "\n")
+        fh.writelines(encode({"unit_id": uid, "doc_id": did, "tokens": list(toks)}) + "\n"
+                      for uid, did, toks in zip(units.unit_ids, units.doc_ids, units.tokens))
 
 
 def write_phrases_tsv(units: Units, path: Path | str) -> None:
