@@ -12,9 +12,10 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 PARAGRAPH_SEP = "\n\n"
 _BLANK_LINE = re.compile(r"\n[ \t\u3000]*\n")
@@ -187,6 +188,8 @@ class Corpus(Sequence[Document]):
             >>> Corpus(["a", "b"], ["x", "y"], {"region": ["上海", "浙江"]}).metadata()["region"].tolist()
             ['上海', '浙江']
         """
+        import pandas as pd  # on demand: reading and tokenising a corpus need no DataFrame
+
         frame = pd.DataFrame({k: list(v) for k, v in self._columns.items()}, index=list(self._ids))
         frame.index.name = "doc_id"
         return frame

@@ -22,14 +22,15 @@ import json
 import math
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from topiclab.corpus.encoding import decode_text, detect_encoding, read_bytes, read_text
 from topiclab.corpus.model import Corpus, Document, SourceInfo
 from topiclab.corpus.newsletter import parse_newsletter
 from topiclab.errors import ConfigError, InputError
+
+if TYPE_CHECKING:  # pandas is imported where a table is read: JSONL and text need none of it
+    import pandas as pd
 
 FORMATS = ("auto", "newsletter", "text", "dir", "csv", "tsv", "jsonl", "parquet")
 _SUFFIX_FORMAT = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
@@ -71,6 +72,8 @@ def read_source(
     if fmt == "jsonl":
         return _read_jsonl(data.decode(encoding), path, encoding, text_col, id_col)
     sep = "\t" if fmt == "tsv" else ","
+    import pandas as pd
+
     try:
         frame = pd.read_csv(io.BytesIO(data), sep=sep, encoding=encoding, dtype={text_col: str},
                             keep_default_na=True)
@@ -139,6 +142,8 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         import pyarrow  # noqa: F401
     except ImportError:
         raise InputError(f"{path}: reading Parquet needs pyarrow; pip install 'topiclab[parquet]'") from None
+    import pandas as pd
+
     try:
         return pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several unrelated types for a bad file
@@ -155,7 +160,9 @@ def _read_jsonl(text: str, path: Path, encoding: str, text_col: str, id_col: str
         records = _jsonl_records(text, path)
     if records and all(set(r) >= CORPUS_KEYS and isinstance(r["meta"], dict) for r in records):
         return _corpus_records(records, path, encoding)
-    return _from_table(pd.DataFrame.from_records(records), path, "jsonl", encoding, text_col, id_col)
+    keys = dict.fromkeys(str(k) for r in records for k in r)
+    columns = {k: [r.get(k) for r in records] for k in keys}
+    return _from_columns(columns, len(records), path, "jsonl", encoding, text_col, id_col)
 
 
 def _jsonl_records(text: str, path: Path) -> list[dict]:
@@ -186,26 +193,36 @@ def _corpus_records(records: list[dict], path: Path, encoding: str) -> Corpus:
 def _from_table(
     frame: pd.DataFrame, path: Path, fmt: str, encoding: str | None, text_col: str, id_col: str | None
 ) -> Corpus:
-    frame.columns = [str(c).lstrip("\ufeff").strip() for c in frame.columns]
-    cols = list(frame.columns)
-    if text_col not in frame.columns:
+    columns = {str(c): _py_values(frame[c]) for c in frame.columns}
+    return _from_columns(columns, len(frame), path, fmt, encoding, text_col, id_col)
+
+
+def _from_columns(
+    columns: dict[str, list[Any]], n_read: int, path: Path, fmt: str, encoding: str | None, text_col: str,
+    id_col: str | None,
+) -> Corpus:
+    """A corpus from equal-length columns (missing values as None): texts, ids, metadata."""
+    columns = {c.lstrip("\ufeff").strip(): v for c, v in columns.items()}
+    cols = list(columns)
+    if text_col not in columns:
         raise InputError(f"{path}: no text column {text_col!r}; columns are {cols}; choose one with --text-col")
-    if id_col is not None and id_col not in frame.columns:
+    if id_col is not None and id_col not in columns:
         raise InputError(f"{path}: no id column {id_col!r}; columns are {cols}; choose one with --id-col")
-    n_read = len(frame)
-    texts = frame[text_col]
-    keep = texts.notna() & texts.astype(str).str.strip().astype(bool)
-    if not keep.any():
+    texts = columns[text_col]
+    keep = [i for i, t in enumerate(texts) if t is not None and str(t).strip()]
+    if not keep:
         raise InputError(f"{path}: all {n_read} texts in column {text_col!r} are empty")
-    ids = frame[id_col].astype(str) if id_col else pd.Series(range(n_read), index=frame.index).astype(str)
-    frame, ids, texts = frame[keep], ids[keep], texts[keep].astype(str)
+    all_ids = [str(v) for v in columns[id_col]] if id_col else [str(i) for i in range(n_read)]
+    ids = [all_ids[i] for i in keep]
     _check_unique(ids, path, id_col or "row number")
-    meta = {c: _py_values(frame[c]) for c in frame.columns if c not in (text_col, id_col)}
-    info = SourceInfo(str(path), fmt, encoding, n_read, n_read - int(keep.sum()))
-    return Corpus(ids.tolist(), texts.tolist(), meta, sources=[info])
+    meta = {c: [v[i] for i in keep] for c, v in columns.items() if c not in (text_col, id_col)}
+    info = SourceInfo(str(path), fmt, encoding, n_read, n_read - len(keep))
+    return Corpus(ids, [str(texts[i]) for i in keep], meta, sources=[info])
 
 
 def _py_values(series: pd.Series) -> list[Any]:
+    import pandas as pd
+
     values = series.astype(object).tolist()
     return [None if (isinstance(v, float) and math.isnan(v)) or v is pd.NA else v for v in values]
 
