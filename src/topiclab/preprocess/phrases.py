@@ -20,6 +20,8 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain, compress, pairwise
+from operator import and_
 from pathlib import Path
 
 from topiclab.corpus.encoding import read_text
@@ -53,7 +55,7 @@ def learn_phrases(
         >>> [p.text for p in learn_phrases([seq] * 6, min_count=5)]
         ['科技成果转化']
     """
-    seqs = [(list(w), list(t), list(f)) for w, t, f in sequences]
+    seqs = list(sequences)  # joining builds new lists; the given sequences are never changed
     found: dict[tuple[str, ...], Phrase] = {}
     by_text: dict[str, tuple[str, ...]] = {}  # a joined phrase -> its base words
     for _ in range(passes):
@@ -71,7 +73,7 @@ def learn_phrases(
         by_text.update(learned)
     # keep the longest: a two-word phrase absorbed by a three-word one in the next pass stays
     # listed only if it still occurs on its own
-    final_tokens = Counter(w for words, _, _ in seqs for w in words)
+    final_tokens = Counter(chain.from_iterable(words for words, _, _ in seqs))
     kept = [p for p in found.values() if final_tokens[p.text] > 0]
     return sorted(kept, key=lambda p: (-p.npmi, -p.count, p.text))
 
@@ -79,10 +81,10 @@ def learn_phrases(
 def _score_pairs(seqs: list[Sequence2], min_count: int, threshold: float) -> dict[tuple[str, str], tuple[int, float]]:
     unigrams: Counter[str] = Counter()
     bigrams: Counter[tuple[str, str]] = Counter()
-    unigrams.update(w for words, _, flags in seqs for w, f in zip(words, flags) if f)
-    bigrams.update(
-        (words[i], words[i + 1]) for words, _, flags in seqs for i in range(len(words) - 1) if flags[i] and flags[i + 1]
-    )
+    # compress/zip/map run in C: no Python step per token
+    unigrams.update(chain.from_iterable(compress(words, flags) for words, _, flags in seqs))
+    bigrams.update(chain.from_iterable(
+        compress(pairwise(words), map(and_, flags, flags[1:])) for words, _, flags in seqs))
     total = sum(unigrams.values())
     if total == 0:
         return {}
@@ -116,9 +118,11 @@ class PhraseJoiner:
     """Joins a fixed set of phrases in sequences; the phrase index is built once."""
 
     def __init__(self, phrases: Sequence[Phrase]) -> None:
-        index: dict[str, list[tuple[str, ...]]] = {}
+        # keyed by the first two words: a common first word alone would start many tries
+        index: dict[tuple[str, str], list[tuple[str, ...]]] = {}
         for p in phrases:
-            index.setdefault(p.parts[0], []).append(p.parts)
+            if len(p.parts) >= 2:
+                index.setdefault((p.parts[0], p.parts[1]), []).append(p.parts)
         for candidates in index.values():
             candidates.sort(key=lambda parts: (-len(parts), parts))
         self._index = index
@@ -126,30 +130,32 @@ class PhraseJoiner:
     def __call__(self, seq: Sequence2) -> Sequence2:
         index = self._index
         words, tags, flags = seq
-        if index.keys().isdisjoint(words):
-            return seq
+        # only positions whose word starts a phrase are looked at; the stretches between
+        # matches are copied as slices
+        starts = list(compress(range(len(words)), map(index.__contains__, pairwise(words))))
         out_w: list[str] = []
         out_t: list[str] = []
         out_f: list[bool] = []
-        i, n = 0, len(words)
-        while i < n:
-            k = 0
-            if flags[i] and words[i] in index:
-                for parts in index[words[i]]:
-                    size = len(parts)
-                    if tuple(words[i : i + size]) == parts and all(flags[i : i + size]):
-                        k = size
-                        break
-            if k:
-                out_w.append("".join(words[i : i + k]))
-                out_t.append(PHRASE_TAG)
-                out_f.append(True)
-                i += k
-            else:
-                out_w.append(words[i])
-                out_t.append(tags[i])
-                out_f.append(flags[i])
-                i += 1
+        done = 0
+        for i in starts:
+            if i < done or not flags[i]:
+                continue
+            for parts in index[words[i], words[i + 1]]:
+                size = len(parts)
+                if tuple(words[i : i + size]) == parts and all(flags[i : i + size]):
+                    out_w += words[done:i]
+                    out_t += tags[done:i]
+                    out_f += flags[done:i]
+                    out_w.append("".join(parts))
+                    out_t.append(PHRASE_TAG)
+                    out_f.append(True)
+                    done = i + size
+                    break
+        if not done:
+            return seq
+        out_w += words[done:]
+        out_t += tags[done:]
+        out_f += flags[done:]
         return out_w, out_t, out_f
 
 

@@ -23,6 +23,8 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import not_
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +140,16 @@ def _tag_batch(texts: Sequence[str]) -> list[Tagged]:
     return out
 
 
+def _tag_batch_packed(texts: Sequence[str]) -> list[list[tuple[str, str]]]:
+    """:func:`_tag_batch` with each paragraph's words and tags joined by NUL: two strings to send
+    back to the parent instead of two per token, so unpickling in the parent stays cheap."""
+    return [[("\0".join(w), "\0".join(t)) for w, t in doc] for doc in _tag_batch(texts)]
+
+
+def _unpack(doc: list[tuple[str, str]]) -> list[tuple[list[str], list[str]]]:
+    return [(w.split("\0"), t.split("\0")) if w else ([], []) for w, t in doc]
+
+
 def _batches(texts: Sequence[str]) -> list[Sequence[str]]:
     """Consecutive texts in batches of about ``_BATCH_CHARS``: the same whatever the worker count."""
     out, begin, size = [], 0, 0
@@ -169,15 +181,19 @@ def tag_corpus(
     results: list[Tagged] = []
     with bar:
         if workers == 1 or len(batches) == 1:
-            _init_worker(seg, norm)
-            for batch in batches:
-                results.extend(_tag_batch(batch))
-                bar.update(len(batch))
+            from threadpoolctl import threadpool_limits
+
+            # one worker is one core, as each pool worker is (and the user's limits come back after)
+            with threadpool_limits(1):
+                _init_worker(seg, norm)
+                for batch in batches:
+                    results.extend(_tag_batch(batch))
+                    bar.update(len(batch))
         else:
             ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
             with ctx.Pool(workers, initializer=_init_pool_worker, initargs=(seg, norm)) as pool:
-                for batch, tagged in zip(batches, pool.imap(_tag_batch, batches)):
-                    results.extend(tagged)
+                for batch, packed in zip(batches, pool.imap(_tag_batch_packed, batches)):
+                    results.extend(map(_unpack, packed))
                     bar.update(len(batch))
     return results
 
@@ -192,6 +208,7 @@ class _Decider(dict):  # type: ignore[type-arg,unused-ignore]
         self.boiler = boilerplate_stopwords() if config.boilerplate else frozenset()
         self.user = user_stop
         self.pos = frozenset(config.pos) if config.pos is not None else None
+        self._joinable = _Joinable(self)
 
     def __missing__(self, key: tuple[str, str]) -> str:
         word, tag = key
@@ -217,7 +234,19 @@ class _Decider(dict):  # type: ignore[type-arg,unused-ignore]
 
     def may_join(self, words: list[str], tags: list[str]) -> list[bool]:
         """Whether each token may be part of a phrase: a content word, whatever its length."""
-        return [r in ("", "too_short") for r in map(self.__getitem__, zip(words, tags))]
+        return list(map(self._joinable.__getitem__, zip(words, tags)))
+
+
+class _Joinable(dict):  # type: ignore[type-arg,unused-ignore]
+    """(word, tag) -> whether it may be part of a phrase, from the decider's reason (cached)."""
+
+    def __init__(self, decide: _Decider) -> None:
+        super().__init__()
+        self.decide = decide
+
+    def __missing__(self, key: tuple[str, str]) -> bool:
+        value = self[key] = self.decide[key] in ("", "too_short")
+        return value
 
 
 def preprocess(
@@ -277,7 +306,7 @@ def _finish(doc_ids: Sequence[str], tagged: list[Tagged], config: PreprocessConf
     for words, tags, _ in seqs:
         reasons = list(map(decide.__getitem__, zip(words, tags)))
         removed.update(reasons)
-        kept_paras.append([w for w, r in zip(words, reasons) if not r])
+        kept_paras.append(list(compress(words, map(not_, reasons))))
     removed.pop("", None)
     return _make_units(doc_ids, tagged, kept_paras, config, removed, phrases)
 
