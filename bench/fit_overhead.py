@@ -2,7 +2,8 @@
 
 For each model: the time of ``topiclab.models`` estimator ``fit`` (its input conversion, the
 backend call, and normalising the results) and of the backend called directly on the same
-data, best of three runs each; the ratio is topiclab / backend.
+data, best of five runs each (short fits vary from run to run on a shared machine); the ratio
+is topiclab / backend.
 
     python bench/fit_overhead.py
 """
@@ -24,7 +25,7 @@ from topiclab.preprocess import PreprocessConfig, preprocess
 from topiclab.vectorize import build_vocabulary, count_matrix, tfidf_matrix
 
 
-def best(fn, repeat: int = 3) -> float:
+def best(fn, repeat: int = 5) -> float:
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
