@@ -147,6 +147,36 @@ def test_cache_hit_is_fast_and_invalidated_by_a_changed_stopword_file(tmp_path: 
     assert "企业" in changed.tokens[0] and "创新" not in {w for t in changed.tokens for w in t}
 
 
+def test_the_cache_tells_corpora_apart_under_the_same_settings(tmp_path: Path):
+    cache = tmp_path / "cache"
+    a = preprocess(Corpus(["a"], ["集成电路产业协同攻关"]), PreprocessConfig(), cache_dir=cache)
+    b = preprocess(Corpus(["a"], ["营商环境持续优化"]), PreprocessConfig(), cache_dir=cache)
+    assert a.tokens == (("集成电路", "产业", "协同攻关"),) and b.tokens == (("营商环境",),)
+
+
+def test_an_unchanged_file_is_recognised_by_its_bytes_and_a_changed_one_is_not(tmp_path: Path):
+    from topiclab.corpus import load_corpus
+    from topiclab.preprocess.pipeline import preprocess_file
+
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"id": "a", "text": "集成电路产业协同攻关"}\n', encoding="utf-8")
+    cache = tmp_path / "cache"
+    loads = []
+
+    def load():
+        loads.append(1)
+        return load_corpus(path, id_col="id", regions=False)
+
+    first = preprocess_file(path, load, PreprocessConfig(), read_options="id", cache_dir=cache)
+    again = preprocess_file(path, load, PreprocessConfig(), read_options="id", cache_dir=cache)
+    assert again == first and len(loads) == 1  # the second call never read the corpus
+    other = preprocess_file(path, load, PreprocessConfig(), read_options="text", cache_dir=cache)
+    assert other == first and len(loads) == 2  # other reading options: read again
+    path.write_text('{"id": "a", "text": "营商环境持续优化"}\n', encoding="utf-8")
+    changed = preprocess_file(path, load, PreprocessConfig(), read_options="id", cache_dir=cache)
+    assert "营商环境" in changed.tokens[0] and len(loads) == 3
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

@@ -56,7 +56,8 @@ class Cache:
 
     def _path(self, kind: str, key: str) -> Path:
         assert self.folder is not None
-        return self.folder / f"{kind}-{key[:40]}.pkl"
+        # the whole key, hashed: keys joined from several digests differ anywhere along them
+        return self.folder / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:40]}.pkl"
 
     def get(self, kind: str, key: str) -> Any | None:
         if self.folder is None:

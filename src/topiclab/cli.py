@@ -274,12 +274,16 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
 
 
 def _cmd_preprocess(args: argparse.Namespace) -> int:
-    from topiclab.preprocess import preprocess
+    from topiclab.corpus import seed_path
     from topiclab.preprocess.output import write_phrases_tsv, write_units_jsonl
+    from topiclab.preprocess.pipeline import preprocess_file
 
     config = _preprocess_config(args)
-    corpus = _load(args, regions=False)  # tokens.jsonl carries no region
-    units = preprocess(corpus, config, workers=args.workers, cache_dir=_cache_dir(args), progress=_progress(args))
+    path = args.input if args.input is not None else seed_path()
+    options = json.dumps([args.format, args.text_col, args.id_col])
+    units = preprocess_file(path, lambda: _load(args, regions=False),  # tokens.jsonl carries no region
+                            config, read_options=options, workers=args.workers, cache_dir=_cache_dir(args),
+                            progress=_progress(args))
     print(units.report())
     if args.out is not None:
         write_units_jsonl(units, args.out)

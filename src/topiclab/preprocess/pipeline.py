@@ -17,11 +17,12 @@ number of workers.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import re
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from operator import not_
@@ -284,6 +285,42 @@ def preprocess(
         cache.put("tagged", tag_key, tagged)
     units = _finish(corpus.doc_ids, tagged, config)
     cache.put("units", final_key, units)
+    return units
+
+
+def preprocess_file(
+    path: Path,
+    load: Callable[[], Corpus],
+    config: PreprocessConfig,
+    *,
+    read_options: str = "",
+    workers: int = 1,
+    cache_dir: Path | None = None,
+    progress: bool = False,
+) -> Units:
+    """:func:`preprocess` of the corpus ``load()`` reads from the file ``path``, with a shortcut:
+    an unchanged file read with unchanged ``read_options`` is recognised by its bytes, and its
+    cached result is returned without reading it as a corpus again.
+
+    Example:
+        >>> from topiclab.corpus import load_seed, seed_path
+        >>> len(preprocess_file(seed_path(), load_seed, PreprocessConfig()))
+        23
+    """
+    cache = Cache(cache_dir)
+    source_key = ""
+    if cache_dir is not None and path.is_file():
+        h = hashlib.sha256(path.read_bytes())
+        h.update(f"\0{read_options}\0{config.full_key()}".encode())
+        source_key = h.hexdigest()
+        corpus_key = cache.get("source", source_key)
+        cached = cache.get("units", f"{config.full_key()}-{corpus_key}") if corpus_key else None
+        if isinstance(cached, Units):
+            return cached
+    corpus = load()
+    units = preprocess(corpus, config, workers=workers, cache_dir=cache_dir, progress=progress)
+    if source_key:
+        cache.put("source", source_key, texts_digest(corpus.doc_ids, corpus.texts))
     return units
 
 
