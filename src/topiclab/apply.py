@@ -26,7 +26,18 @@ from topiclab.vectorize import Vocabulary, count_matrix
 
 @dataclass(frozen=True)
 class FittedModel:
-    """A run's estimator with the preprocessing and vocabulary it was fitted with."""
+    """A run's estimator with the preprocessing and vocabulary it was fitted with.
+
+    Example:
+        >>> import tempfile
+        >>> from topiclab.pipeline import run
+        >>> from topiclab.runfolder import write_run
+        >>> folder = write_run(run(FitConfig().with_overrides(["model.k=3"]), cache_dir=None),
+        ...                    Path(tempfile.mkdtemp()) / "run")
+        >>> model = load_model(folder)
+        >>> model.transform(["集成电路产业协同攻关"], ["new"]).columns.tolist()
+        ['doc_id', 'dominant_topic', 'topic_0', 'topic_1', 'topic_2']
+    """
 
     estimator: Any
     vocabulary: Vocabulary

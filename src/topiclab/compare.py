@@ -124,6 +124,14 @@ def differences(
     small_group``. q-values (Benjamini–Hochberg) are over every test whose groups both have at
     least ``min_docs`` documents; tests involving a smaller group get no q-value and are never
     significant.
+
+    Example:
+        >>> f = pd.DataFrame({"region": ["a"] * 10 + ["b"] * 10, "topic_0": [.8] * 10 + [.2] * 10,
+        ...                   "topic_1": [.2] * 10 + [.8] * 10})
+        >>> d = differences(f, weighted=False, n_boot=200, n_perm=200)
+        >>> r = d.query("group_a == 'a' and group_b == 'b' and topic == 0").iloc[0]
+        >>> round(float(r["diff"]), 2), bool(r["significant"])
+        (0.6, True)
     """
     groups, labels, props, w_all = _arrays(frame, by, weighted)
     n_topics = props.shape[1]
@@ -274,7 +282,14 @@ REQUIRED = ("doc_topics.csv", "tokens.jsonl", "manifest.json")
 
 
 def load_run_table(run_dir: Path) -> tuple[pd.DataFrame, dict[str, list[str]]]:
-    """A run folder's documents with topic proportions and ``n_tokens``, and each document's tokens."""
+    """A run folder's documents with topic proportions and ``n_tokens``, and each document's tokens.
+
+    Example:
+        >>> load_run_table(Path("no/such/run"))
+        Traceback (most recent call last):
+        topiclab.errors.InputError: no/such/run: not a complete run folder; missing doc_topics.csv, tokens.jsonl, \
+manifest.json
+    """
     import json
 
     from topiclab.errors import InputError

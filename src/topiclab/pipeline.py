@@ -78,7 +78,13 @@ class Prepared:
 
 
 def prepare(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool | None = True) -> Prepared:
-    """Read, preprocess and vectorize the configured corpus (the part shared by every fit)."""
+    """Read, preprocess and vectorize the configured corpus (the part shared by every fit).
+
+    Example:
+        >>> p = prepare(FitConfig(), cache_dir=None)  # the seed, by paragraph
+        >>> len(p.corpus), p.counts.shape[0] == len(p.units)
+        (23, True)
+    """
     timings: dict[str, float] = {}
     t = time.perf_counter()
     c = config.input
@@ -99,7 +105,14 @@ def prepare(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool
 
 
 def fit_prepared(prepared: Prepared, config: FitConfig) -> FitRun:
-    """Fit and evaluate the configured model on a prepared corpus."""
+    """Fit and evaluate the configured model on a prepared corpus (prepare once, fit many).
+
+    Example:
+        >>> config = FitConfig().with_overrides(["model.k=4"])
+        >>> fit = fit_prepared(prepare(config, cache_dir=None), config)
+        >>> fit.result.k, sorted(fit.doc_topics()["region"].unique())
+        (4, ['上海', '江苏', '浙江', '长三角'])
+    """
     m = config.model
     timings = dict(prepared.timings)
     t = time.perf_counter()

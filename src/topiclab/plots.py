@@ -40,7 +40,15 @@ def cjk_family() -> str:
 
 @contextmanager
 def chinese() -> Iterator[None]:
-    """Draw inside this block for Chinese text; the user's rcParams are restored afterwards."""
+    """Draw inside this block for Chinese text; the user's rcParams are restored afterwards.
+
+    Example:
+        >>> with chinese():
+        ...     fig, ax = plt.subplots()
+        ...     _ = ax.set_title("长三角")
+        >>> plt.rcParams["font.family"] == ["sans-serif"]  # untouched outside the block
+        True
+    """
     with plt.rc_context({"font.family": [cjk_family(), "DejaVu Sans"], "axes.unicode_minus": False,
                          "svg.hashsalt": "topiclab"}):
         yield
@@ -62,7 +70,17 @@ def _label(labels: dict[int, str] | None, topic: Any) -> str:
 
 
 def prevalence_heatmap(prevalence: pd.DataFrame, labels: dict[int, str] | None = None) -> Any:
-    """Group x topic heatmap of mean prevalence, each cell annotated with its interval."""
+    """Group x topic heatmap of mean prevalence, each cell annotated with its interval.
+
+    ``prevalence`` is the table :func:`topiclab.compare.prevalence` returns.
+
+    Example:
+        >>> prev = pd.DataFrame({"group": ["上海", "上海", "浙江", "浙江"], "topic": [0, 1, 0, 1],
+        ...                      "n_docs": [14, 14, 2, 2], "mean": [.7, .3, .2, .8], "ci_low": [.6, .2, .1, .7],
+        ...                      "ci_high": [.8, .4, .3, .9], "small_group": [False, False, True, True]})
+        >>> [t.get_text().splitlines()[0] for t in prevalence_heatmap(prev).axes[0].get_xticklabels()]
+        ['上海', '浙江 *']
+    """
     with chinese():
         table = prevalence.pivot(index="topic", columns="group", values="mean")
         lo = prevalence.pivot(index="topic", columns="group", values="ci_low")
@@ -88,7 +106,14 @@ def prevalence_heatmap(prevalence: pd.DataFrame, labels: dict[int, str] | None =
 
 
 def prevalence_intervals(prevalence: pd.DataFrame, labels: dict[int, str] | None = None) -> Any:
-    """Each topic's prevalence in each group, as points with interval bars (x: small group)."""
+    """Each topic's prevalence in each group, as points with interval bars (x: small group).
+
+    Example:
+        >>> prev = pd.DataFrame({"group": ["上海", "浙江"], "topic": [0, 0], "n_docs": [14, 2], "mean": [.7, .2],
+        ...                      "ci_low": [.6, .1], "ci_high": [.8, .3], "small_group": [False, True]})
+        >>> prevalence_intervals(prev, {0: "0 · 集成电路"}).axes[0].get_yticklabels()[0].get_text()
+        '0 · 集成电路'
+    """
     with chinese():
         groups = sorted(prevalence["group"].unique())
         topics = sorted(prevalence["topic"].unique())
@@ -109,7 +134,16 @@ def prevalence_intervals(prevalence: pd.DataFrame, labels: dict[int, str] | None
 
 
 def differences_forest(differences: pd.DataFrame, labels: dict[int, str] | None = None) -> Any:
-    """Forest plot of each group against the rest; filled: q < 0.05; grey: small group."""
+    """Forest plot of each group against the rest; filled: q < 0.05; grey: small group.
+
+    ``differences`` is the table :func:`topiclab.compare.differences` returns.
+
+    Example:
+        >>> d = pd.DataFrame({"group_a": ["上海"], "group_b": ["(rest)"], "topic": [0], "diff": [.2],
+        ...                   "ci_low": [.1], "ci_high": [.3], "significant": [True], "small_group": [False]})
+        >>> differences_forest(d).axes[0].get_yticklabels()[0].get_text()
+        '上海 · 0'
+    """
     with chinese():
         rest = differences[differences["group_b"] == "(rest)"].sort_values(["group_a", "topic"])
         fig, ax = plt.subplots(figsize=(8, 1.0 + 0.28 * len(rest)))

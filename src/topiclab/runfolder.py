@@ -57,7 +57,17 @@ def _versions() -> dict[str, str]:
 
 
 def write_run(fit: FitRun, out: Path, *, overwrite: bool = False) -> Path:
-    """Write ``fit`` to ``out`` (see the module docstring); return ``out``."""
+    """Write ``fit`` to ``out`` (see the module docstring); return ``out``.
+
+    Example:
+        >>> import tempfile
+        >>> from topiclab.config import FitConfig
+        >>> from topiclab.pipeline import run
+        >>> out = write_run(run(FitConfig().with_overrides(["model.k=3"]), cache_dir=None),
+        ...                 Path(tempfile.mkdtemp()) / "run")
+        >>> sorted(p.name for p in out.iterdir())[:4]
+        ['config.toml', 'doc_topics.csv', 'manifest.json', 'metrics.json']
+    """
     with atomic_dir(out, overwrite=overwrite) as tmp:
         fit.result.topics_frame(30).to_csv(tmp / "topics.csv", index=False, float_format="%.6f", lineterminator="\n")
         fit.doc_topics().to_csv(tmp / "doc_topics.csv", index=False, float_format="%.6f", lineterminator="\n")

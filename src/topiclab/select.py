@@ -89,6 +89,14 @@ def sweep(prepared: Prepared, config: FitConfig, ks: Sequence[int], seeds: Seque
 
     ``runs`` has one row a fit with every metric; ``summary`` one row a k: metric means and
     ``stability`` across seeds. Rows are in (k, seed) order whatever the worker count.
+
+    Example:
+        >>> from topiclab.config import FitConfig
+        >>> from topiclab.pipeline import prepare
+        >>> config = FitConfig()
+        >>> runs, summary = sweep(prepare(config, cache_dir=None), config, [3, 5], [1, 2])
+        >>> len(runs), summary["k"].tolist(), bool(summary["stability"].between(0, 1).all())
+        (4, [3, 5], True)
     """
     import multiprocessing
     import sys

@@ -80,7 +80,15 @@ def fit_model(
     doc_ids: Sequence[str] | None = None,
     **params: Any,
 ) -> TopicModelResult:
-    """Fit a model on a count matrix and return its :class:`TopicModelResult`."""
+    """Fit a model on a count matrix and return its :class:`TopicModelResult`.
+
+    Example:
+        >>> import numpy as np
+        >>> X = np.array([[4, 3, 0, 0], [3, 4, 0, 1], [0, 0, 4, 3], [1, 0, 3, 4]])
+        >>> r = fit_model(X, ["芯片", "产业", "生态", "保护"], model="nmf", k=2, seed=1)
+        >>> sorted(sorted(t) for t in r.top_terms(2))
+        [['产业', '芯片'], ['保护', '生态']]
+    """
     est = fit_estimator(counts, model, k, seed, backend=backend, **params)
     return result_of(est, terms, model=model, k=k, seed=seed, backend=backend, unit_ids=unit_ids, doc_ids=doc_ids,
                      params=params)

@@ -71,7 +71,17 @@ class TopicModelResult:
 
 
 def load_result(folder: Path) -> TopicModelResult:
-    """Read a result written by :meth:`TopicModelResult.save`."""
+    """Read a result written by :meth:`TopicModelResult.save`.
+
+    Example:
+        >>> import tempfile
+        >>> r = TopicModelResult("lda", "sklearn", 1, 0, ("上海", "创新"), np.array([[0.7, 0.3]]),
+        ...                      np.array([[1.0]]), ("a",), ("a",))
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> r.save(folder)
+        >>> load_result(folder).top_terms(1)
+        [['上海']]
+    """
     try:
         meta = json.loads((folder / "result.json").read_text(encoding="utf-8"))
         arrays = np.load(folder / "result.npz")

@@ -160,7 +160,12 @@ class PhraseJoiner:
 
 
 def phrases_to_tsv(phrases: Sequence[Phrase]) -> str:
-    """The phrase table as TSV: ``phrase, parts (space-separated), count, npmi``."""
+    """The phrase table as TSV: ``phrase, parts (space-separated), count, npmi``.
+
+    Example:
+        >>> phrases_to_tsv([Phrase(("科技", "成果", "转化"), 12, 0.81)]).splitlines()[1].split("\\t")
+        ['科技成果转化', '科技 成果 转化', '12', '0.810000']
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter="\t", lineterminator="\n")
     writer.writerow(["phrase", "parts", "count", "npmi"])
