@@ -31,3 +31,5 @@ def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path, monkeypatch: py
     assert not errors
     text = "".join(str(o) for c in book.cells for o in c.get("outputs", []))
     assert "Glyph" not in text, "a figure is missing Chinese glyphs"
+    images = sum("image/png" in o.get("data", {}) for c in book.cells for o in c.get("outputs", []))
+    assert images >= 1, "the notebook's figures are not displayed"

@@ -313,7 +313,15 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _draw_offscreen() -> None:
+    # the command only writes files: no window, no display needed
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
 def _cmd_sweep(args: argparse.Namespace) -> int:
+    _draw_offscreen()
     from topiclab._io import atomic_dir
     from topiclab.errors import ConfigError
     from topiclab.pipeline import prepare
@@ -345,6 +353,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
+    _draw_offscreen()
     from topiclab.compare import compare_run
 
     if not 0 < args.ci < 1:
@@ -362,6 +371,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    _draw_offscreen()
     from topiclab.report import write_report
 
     out = write_report(args.run_dir, args.out, overwrite=args.overwrite, ldavis=args.ldavis)

@@ -2,7 +2,8 @@
 
 Chinese renders on a fresh machine: the Noto Sans CJK SC font that the ``mplfonts`` package
 ships is registered with matplotlib's font manager, and each figure is drawn inside
-``matplotlib.rc_context``, so the user's own matplotlib settings are never changed.
+``matplotlib.rc_context``, so the user's own matplotlib settings are never changed. The backend is
+left to the user too (inline in Jupyter); the command line draws with Agg.
 """
 
 from __future__ import annotations
@@ -14,9 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
