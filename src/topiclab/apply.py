@@ -20,6 +20,7 @@ import pandas as pd
 from topiclab.config import FitConfig
 from topiclab.corpus import Corpus
 from topiclab.errors import InputError
+from topiclab.pipeline import units_to_documents
 from topiclab.preprocess import PreprocessConfig, preprocess
 from topiclab.vectorize import Vocabulary, count_matrix
 
@@ -56,12 +57,9 @@ class FittedModel:
         """
         ids = list(ids) if ids is not None else [f"new-{i}" for i in range(len(texts))]
         units = preprocess(Corpus(ids, list(texts)), self.preprocess)
-        cols = [f"topic_{i}" for i in range(self.k)]
-        frame = pd.DataFrame(self.estimator.transform(count_matrix(units.tokens, self.vocabulary)), columns=cols)
-        weight = np.array([max(len(t), 1) for t in units.tokens], dtype=float)
-        sums = frame.mul(weight, axis=0).groupby(list(units.doc_ids), sort=False).sum()
-        props = sums.div(sums.sum(axis=1), axis=0).reindex(ids)
-        props.insert(0, "dominant_topic", props[cols].to_numpy().argmax(axis=1))
+        doc_topic = self.estimator.transform(count_matrix(units.tokens, self.vocabulary))
+        props = units_to_documents(doc_topic, units.doc_ids, [len(t) for t in units.tokens]).reindex(ids)
+        props.insert(0, "dominant_topic", props.to_numpy().argmax(axis=1))
         return props.rename_axis("doc_id").reset_index()
 
 

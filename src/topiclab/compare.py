@@ -287,25 +287,22 @@ def load_run_table(run_dir: Path) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     Example:
         >>> load_run_table(Path("no/such/run"))
         Traceback (most recent call last):
-        topiclab.errors.InputError: no/such/run: not a complete run folder; missing doc_topics.csv, tokens.jsonl, \
-manifest.json
+        topiclab.errors.InputError: no/such/run: no such run folder; give a folder written by topiclab fit
     """
     import json
 
     from topiclab.errors import InputError
+    from topiclab.runfolder import read_run_tokens, require_run_files
 
-    missing = [name for name in REQUIRED if not (run_dir / name).is_file()]
-    if missing:
-        raise InputError(f"{run_dir}: not a complete run folder; missing {', '.join(missing)}")
+    run_dir = require_run_files(run_dir, REQUIRED)
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     if manifest.get("format") != 1:
         raise InputError(f"{run_dir}: run folder format {manifest.get('format')!r} is not supported; refit with "
                          "this topiclab version")
     frame = pd.read_csv(run_dir / "doc_topics.csv", dtype={"doc_id": str})
     tokens: dict[str, list[str]] = {}
-    for line in (run_dir / "tokens.jsonl").read_text(encoding="utf-8").splitlines():
-        rec = json.loads(line)
-        tokens.setdefault(rec["doc_id"], []).extend(rec["tokens"])
+    for _, doc_id, unit_tokens in read_run_tokens(run_dir):
+        tokens.setdefault(doc_id, []).extend(unit_tokens)
     frame["n_tokens"] = [len(tokens.get(d, [])) for d in frame["doc_id"]]
     return frame, tokens
 
@@ -343,8 +340,7 @@ def compare_run(
     Example:
         >>> compare_run(Path("no/such/run"), Path("out"))
         Traceback (most recent call last):
-        topiclab.errors.InputError: no/such/run: not a complete run folder; missing doc_topics.csv, tokens.jsonl, \
-manifest.json
+        topiclab.errors.InputError: no/such/run: no such run folder; give a folder written by topiclab fit
     """
     from topiclab._io import atomic_dir
 

@@ -12,14 +12,13 @@ pyLDAvis package, so it opens without a network connection.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from topiclab._io import atomic_file
-from topiclab.errors import ConfigError, InputError
+from topiclab.errors import ConfigError
 
 _PAGE = """<!doctype html>
 <html lang="zh"><head><meta charset="utf-8"><title>{title}</title>
@@ -50,20 +49,13 @@ def prepare_ldavis(run_dir: Path, *, lambda_step: float = 0.01, top_terms: int =
         topiclab.errors.InputError: no/such/run: no such run folder; give a folder written by topiclab fit
     """
     from topiclab.models.result import load_result
+    from topiclab.runfolder import read_run_tokens, require_run_files
 
-    run_dir = Path(run_dir)
-    if not run_dir.is_dir():
-        raise InputError(f"{run_dir}: no such run folder; give a folder written by topiclab fit")
+    run_dir = require_run_files(run_dir, ("tokens.jsonl", "model/result.json", "model/result.npz"))
     result = load_result(run_dir / "model")
     pyldavis = _pyldavis()
-    tokens_path = run_dir / "tokens.jsonl"
-    if not tokens_path.is_file():
-        raise InputError(f"{run_dir}: missing tokens.jsonl; the view needs the units' tokens (rerun topiclab fit)")
     index = {t: i for i, t in enumerate(result.terms)}
-    by_unit: dict[str, list[int]] = {}
-    for line in tokens_path.read_text(encoding="utf-8").splitlines():
-        rec = json.loads(line)
-        by_unit[rec["unit_id"]] = [index[t] for t in rec["tokens"] if t in index]
+    by_unit = {unit_id: [index[t] for t in tokens if t in index] for unit_id, _, tokens in read_run_tokens(run_dir)}
     lengths = np.array([len(by_unit.get(u, [])) for u in result.unit_ids], dtype=float)
     ids = [i for v in by_unit.values() for i in v]
     counts = np.bincount(np.asarray(ids, dtype=np.int64), minlength=len(result.terms)).astype(float)

@@ -6,6 +6,7 @@ The CLI and notebooks call this; :func:`write_run` writes its result as a run fo
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,13 +39,8 @@ class FitRun:
 
     def doc_topics(self) -> pd.DataFrame:
         """Document rows: metadata, dominant topic and topic proportions (length-weighted from units)."""
-        k = self.result.k
-        units = pd.DataFrame(self.result.doc_topic, columns=[f"topic_{i}" for i in range(k)])
-        units["doc_id"] = self.result.doc_ids
-        units["_len"] = [len(t) for t in self.units.tokens]
-        cols = [f"topic_{i}" for i in range(k)]
-        weighted = units[cols].mul(units["_len"], axis=0).groupby(units["doc_id"], sort=False).sum()
-        props = weighted.div(weighted.sum(axis=1), axis=0)
+        cols = [f"topic_{i}" for i in range(self.result.k)]
+        props = units_to_documents(self.result.doc_topic, self.result.doc_ids, [len(t) for t in self.units.tokens])
         meta = self.corpus.metadata()
         meta = meta.loc[[d for d in meta.index if d in props.index]]
         out = meta.join(props)
@@ -59,6 +55,21 @@ class FitRun:
         frame.insert(0, "doc_id", self.result.doc_ids)
         frame.insert(0, "unit_id", self.result.unit_ids)
         return frame
+
+
+def units_to_documents(doc_topic: Any, doc_ids: Sequence[str], lengths: Sequence[int]) -> pd.DataFrame:
+    """Units' topic proportions combined into their documents', weighted by the units' token counts.
+
+    Returns one row a document (index ``doc_id``, first-seen order) and columns ``topic_0`` ….
+
+    Example:
+        >>> units_to_documents([[1.0, 0.0], [0.0, 1.0]], ["a", "a"], [3, 1]).round(2).values.tolist()
+        [[0.75, 0.25]]
+    """
+    units = pd.DataFrame(doc_topic)
+    units.columns = [f"topic_{i}" for i in range(units.shape[1])]
+    weighted = units.mul(list(lengths), axis=0).groupby(list(doc_ids), sort=False).sum()
+    return weighted.div(weighted.sum(axis=1), axis=0).rename_axis("doc_id")
 
 
 def input_digest(corpus: Corpus) -> str:

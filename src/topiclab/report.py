@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from topiclab._io import atomic_dir
-from topiclab.errors import InputError
+from topiclab.runfolder import require_run_files
 
 REQUIRED = ("topics.csv", "doc_topics.csv", "metrics.json", "manifest.json", "config.toml")
 COMPARE_FIGURES = ("prevalence_heatmap", "differences_forest", "prevalence_intervals")
@@ -113,14 +113,6 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join(rows)
 
 
-def _check(run_dir: Path) -> None:
-    if not run_dir.is_dir():
-        raise InputError(f"{run_dir}: no such run folder; give a folder written by topiclab fit")
-    missing = [name for name in REQUIRED if not (run_dir / name).is_file()]
-    if missing:
-        raise InputError(f"{run_dir}: cannot report; missing {', '.join(missing)} (rerun topiclab fit)")
-
-
 def _topics_table(topics: pd.DataFrame, doc_topics: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     top = topics[topics["rank"] <= n].sort_values(["topic", "rank"])
     terms = top.groupby("topic")["term"].apply(" ".join)
@@ -181,8 +173,7 @@ def write_report(run_dir: Path, out: Path | None = None, *, overwrite: bool = Fa
     """
     from topiclab.plots import doc_topic_composition, save_figure, top_terms_grid, topic_labels
 
-    run_dir = Path(run_dir)
-    _check(run_dir)
+    run_dir = require_run_files(run_dir, REQUIRED)
     out = Path(out) if out is not None else run_dir / "report"
     topics = pd.read_csv(run_dir / "topics.csv")
     doc_topics = pd.read_csv(run_dir / "doc_topics.csv", dtype={"doc_id": str})

@@ -25,15 +25,20 @@ from __future__ import annotations
 import json
 import pickle
 import platform
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from topiclab._io import atomic_dir
-from topiclab.pipeline import FitRun
+from topiclab.errors import InputError
 from topiclab.preprocess.output import write_units_jsonl
 from topiclab.preprocess.phrases import phrases_to_tsv
 from topiclab.preprocess.segment import engine_version
+
+if TYPE_CHECKING:  # readers of run folders (compare, report) need none of the fitting code
+    from topiclab.pipeline import FitRun
 
 RUN_FORMAT = 1
 _PACKAGES = ("topiclab", "numpy", "scipy", "pandas", "scikit-learn", "gensim", "jieba", "rjieba", "stopwordsiso")
@@ -91,3 +96,35 @@ def write_run(fit: FitRun, out: Path, *, overwrite: bool = False) -> Path:
 
 def _dump(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def require_run_files(run_dir: Path | str, names: Sequence[str]) -> Path:
+    """``run_dir`` as a Path, after checking it is a folder holding every file in ``names``.
+
+    Example:
+        >>> require_run_files("no/such/run", ["topics.csv"])
+        Traceback (most recent call last):
+        topiclab.errors.InputError: no/such/run: no such run folder; give a folder written by topiclab fit
+    """
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise InputError(f"{run_dir}: no such run folder; give a folder written by topiclab fit")
+    missing = [name for name in names if not (run_dir / name).is_file()]
+    if missing:
+        raise InputError(f"{run_dir}: not a complete run folder; missing {', '.join(missing)} (rerun topiclab fit)")
+    return run_dir
+
+
+def read_run_tokens(run_dir: Path) -> list[tuple[str, str, list[str]]]:
+    """``(unit_id, doc_id, tokens)`` for every unit of a run folder's ``tokens.jsonl``, in order.
+
+    Example:
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> _ = (folder / "tokens.jsonl").write_text('{"unit_id": "a#p0", "doc_id": "a", "tokens": ["长三角"]}\\n',
+        ...                                          encoding="utf-8")
+        >>> read_run_tokens(folder)
+        [('a#p0', 'a', ['长三角'])]
+    """
+    lines = (Path(run_dir) / "tokens.jsonl").read_text(encoding="utf-8").splitlines()
+    return [(r["unit_id"], r["doc_id"], r["tokens"]) for r in map(json.loads, lines)]

@@ -113,10 +113,7 @@ def heldout_perplexity(
         >>> bool(p2 < p1 <= 4.5)  # two topics explain new units better than a near-uniform model
         True
     """
-    import numpy as np
     from scipy import sparse
-
-    from topiclab.errors import ConfigError
 
     n = counts.shape[0]
     labels = np.asarray([str(g) for g in groups] if groups is not None else [str(i) for i in range(n)])

@@ -274,7 +274,7 @@ def preprocess(
         raise InputError("the corpus has no documents")
     cache = Cache(cache_dir)
     corpus_key = texts_digest(corpus.doc_ids, corpus.texts)
-    final_key = f"{config.full_key()}-{corpus_key}"
+    final_key = _units_key(config, corpus_key)
     cached = cache.get("units", final_key)
     if isinstance(cached, Units):
         return cached
@@ -286,6 +286,11 @@ def preprocess(
     units = _finish(corpus.doc_ids, tagged, config)
     cache.put("units", final_key, units)
     return units
+
+
+def _units_key(config: PreprocessConfig, corpus_key: str) -> str:
+    """The cache key of a corpus's final units under ``config``."""
+    return f"{config.full_key()}-{corpus_key}"
 
 
 def preprocess_file(
@@ -314,7 +319,7 @@ def preprocess_file(
         h.update(f"\0{read_options}\0{config.full_key()}".encode())
         source_key = h.hexdigest()
         corpus_key = cache.get("source", source_key)
-        cached = cache.get("units", f"{config.full_key()}-{corpus_key}") if corpus_key else None
+        cached = cache.get("units", _units_key(config, corpus_key)) if corpus_key else None
         if isinstance(cached, Units):
             return cached
     corpus = load()
