@@ -82,6 +82,8 @@ def test_unfitted_model_raises():
         ({"model": "lda", "k": 1}, "k must be a whole number >= 2"),
         ({"model": "nmf", "k": 500}, "k=500 is more than the 120 units"),
         ({"model": "lsa", "k": 3}, "unknown model 'lsa'; choose one of lda, nmf, kmeans, agglomerative"),
+        ({"model": "kmeans", "k": 3, "embedding": "bert"}, "unknown embedding 'bert'; choose one of word2vec, lsa, tfidf"),
+        ({"model": "kmeans", "k": 3, "n_dims": 0}, "n_dims must be a whole number >= 1 for the word2vec embedding"),
         ({"model": "lda", "k": 3, "backend": "mallet"}, "unknown LDA backend 'mallet'; choose one of tomotopy, sklearn, gensim"),
         ({"model": "lda", "k": 3, "backend": "sklearn", "alpha": "auto"}, "alpha='auto' needs backend='gensim'"),
     ],
@@ -112,3 +114,25 @@ def test_vocabulary_pruning_and_gensim_round_trip():
     counts = count_matrix(docs, vocab)
     v2, m2 = from_gensim(*to_gensim(vocab, counts))
     assert v2.terms == vocab.terms and (m2 != counts).nnz == 0
+
+
+@pytest.mark.parametrize("embedding", ["word2vec", "lsa", "tfidf"])
+def test_clusters_on_each_embedding_recover_themes_and_place_new_units(planted, embedding):
+    counts, _, labels = planted
+    est = TfidfClusters(3, embedding=embedding, n_dims=20, random_state=1).fit(counts)
+    for name in THEMES:
+        members = est.labels_[[i for i, lab in enumerate(labels) if lab == name]]
+        assert np.bincount(members).max() == len(members)
+    # a single new unit is weighted with the idf learned in fit, and lands with its theme
+    assert est.transform(counts[:1]).argmax() == est.labels_[0]
+    assert est.transform(counts[-1:]).argmax() == est.labels_[-1]
+
+
+def test_word2vec_clusters_are_reproducible_and_seed_dependent(planted):
+    counts, _, _ = planted
+    a = TfidfClusters(3, random_state=4).fit(counts)
+    b = TfidfClusters(3, random_state=4).fit(counts)
+    c = TfidfClusters(3, random_state=5).fit(counts)
+    assert np.array_equal(a.word_vectors_, b.word_vectors_) and np.array_equal(a.labels_, b.labels_)
+    assert not np.array_equal(a.word_vectors_, c.word_vectors_)
+

@@ -32,9 +32,11 @@ CELLS = [
     ("lda", "sklearn", {}),
     ("lda", "gensim", {}),
     ("nmf", "tomotopy", {}),
-    ("kmeans", "tomotopy", {"n_dims": 100}),
-    ("kmeans", "tomotopy", {"n_dims": None}),
-    ("agglomerative", "tomotopy", {"n_dims": 100}),
+    ("kmeans", "tomotopy", {"embedding": "tfidf"}),
+    ("kmeans", "tomotopy", {"embedding": "lsa"}),
+    ("kmeans", "tomotopy", {"embedding": "word2vec"}),
+    ("agglomerative", "tomotopy", {"embedding": "lsa"}),
+    ("agglomerative", "tomotopy", {"embedding": "word2vec"}),
 ]
 
 

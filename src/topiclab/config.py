@@ -20,6 +20,7 @@ from topiclab.preprocess import PreprocessConfig
 MODELS = ("lda", "nmf", "kmeans", "agglomerative")
 LDA_BACKENDS = ("tomotopy", "sklearn", "gensim")
 CLUSTER_METHODS = ("kmeans", "agglomerative")
+EMBEDDINGS = ("word2vec", "lsa", "tfidf")
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -55,6 +56,9 @@ class ModelConfig:
 
     The defaults (NMF, k = 10, with paragraph units) gave the most coherent and stable topics on
     the seed corpus in ``experiments/seed_defaults``; ``backend`` applies to LDA only.
+    ``embedding``, ``n_dims`` and ``n_init`` apply to the clusters (``kmeans``,
+    ``agglomerative``; see :class:`topiclab.models.TfidfClusters`): word vectors
+    learned from the corpus recovered CSL's disciplines best (``experiments/csl_recovery``).
     """
 
     name: str = "nmf"
@@ -66,6 +70,7 @@ class ModelConfig:
     eta: float = 0.0
     n_dims: int = 100
     n_init: int = 10
+    embedding: str = "word2vec"
 
     def params(self) -> dict[str, Any]:
         """The settings that apply to this model, as estimator keyword arguments."""
@@ -80,7 +85,8 @@ class ModelConfig:
         elif self.name == "nmf":
             out["max_iter"] = self.max_iter or 400
         else:
-            out["n_dims"] = self.n_dims or None
+            out["embedding"] = self.embedding
+            out["n_dims"] = self.n_dims
             out["n_init"] = self.n_init
         return out
 

@@ -12,9 +12,9 @@ weights, rows summing to 1; ``doc_topic_``: the training units' topic proportion
   chain is reproducible). On short Chinese abstracts Gibbs sampling recovers known categories
   far better than variational Bayes (``experiments/csl_recovery``);
 * :class:`NMF`: non-negative matrix factorisation of the TF-IDF matrix;
-* :class:`TfidfClusters`: k-means on the L2-normalised TF-IDF matrix reduced by LSA, or
-  Ward agglomerative clustering of the same vectors; each cluster is described by class-based
-  TF-IDF (Grootendorst 2022), so clusters read like topics.
+* :class:`TfidfClusters`: k-means or Ward clustering of TF-IDF
+  vectors reduced with word vectors learned from the corpus (or LSA); each cluster is
+  described by class-based TF-IDF (Grootendorst 2022), so clusters read like topics.
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from topiclab.config import CLUSTER_METHODS, LDA_BACKENDS
+from topiclab.config import CLUSTER_METHODS, EMBEDDINGS, LDA_BACKENDS
 from topiclab.errors import ConfigError
-from topiclab.vectorize import tfidf_matrix
 
 
 def _rows_to_one(m: np.ndarray) -> np.ndarray:
@@ -213,42 +212,74 @@ class NMF(TransformerMixin, BaseEstimator):
         _check_k(self.n_components, counts.shape[0], counts.shape[1])
         self.model_ = SkNMF(n_components=self.n_components, init="nndsvda", max_iter=self.max_iter,
                             random_state=self.random_state)
-        w = self.model_.fit_transform(tfidf_matrix(counts))
+        self.tfidf_ = fit_tfidf(counts)
+        w = self.model_.fit_transform(self.tfidf_.transform(counts))
         self.components_ = _rows_to_one(self.model_.components_)
         self.doc_topic_ = _rows_to_one(w)
         return self
 
     def transform(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "components_")
-        return _rows_to_one(self.model_.transform(tfidf_matrix(_counts(X))))
+        return _rows_to_one(self.model_.transform(self.tfidf_.transform(_counts(X))))
 
 
 class TfidfClusters(TransformerMixin, BaseEstimator):
-    """Clusters of units on TF-IDF vectors reduced by LSA; ``components_`` is class-based TF-IDF.
+    """Clusters of units on their TF-IDF vectors, reduced; ``components_`` is class-based TF-IDF.
 
-    ``method``: ``kmeans`` (``n_init`` restarts) or ``agglomerative`` (Ward). ``n_dims``: LSA
-    dimensions (``None``: cluster the full TF-IDF vectors).
+    ``embedding`` says how the sublinear TF-IDF vectors are reduced before clustering:
+
+    * ``word2vec`` (default): each unit is the TF-IDF-weighted sum of ``n_dims``-dimensional
+      word vectors that gensim's skip-gram ``Word2Vec`` learns from the units themselves (each
+      unit's words in a seeded random order, so a window is a sample of the words the unit
+      holds; one worker thread, so the vectors are reproducible). Words that share contexts
+      get near vectors, so two short abstracts on one subject meet even with no word in common;
+    * ``lsa``: truncated SVD of the TF-IDF matrix to ``n_dims`` dimensions;
+    * ``tfidf``: the full TF-IDF vectors.
+
+    Vectors are L2-normalised. ``method``:
+
+    * ``kmeans``: k-means with ``n_init`` restarts;
+    * ``agglomerative``: Ward linkage.
+
+    Each unit belongs to one cluster (``labels_``; ``doc_topic_`` is one-hot).
 
     Example:
         >>> X = np.array([[3, 0, 1], [0, 4, 1], [2, 0, 0], [0, 3, 0]])
-        >>> TfidfClusters(2, n_dims=None, random_state=0).fit(X).labels_.tolist() in ([0, 1, 0, 1], [1, 0, 1, 0])
+        >>> labels = TfidfClusters(2, embedding="tfidf", random_state=0).fit(X).labels_.tolist()
+        >>> labels in ([0, 1, 0, 1], [1, 0, 1, 0])
         True
     """
 
-    def __init__(self, n_clusters: int = 10, *, method: str = "kmeans", n_dims: int | None = 100,
-                 n_init: int = 10, random_state: int = 0) -> None:
+    def __init__(self, n_clusters: int = 10, *, method: str = "kmeans", embedding: str = "word2vec",
+                 n_dims: int = 100, n_init: int = 10, random_state: int = 0) -> None:
         self.n_clusters = n_clusters
         self.method = method
+        self.embedding = embedding
         self.n_dims = n_dims
         self.n_init = n_init
         self.random_state = random_state
 
+    def _check(self) -> None:
+        if self.method not in CLUSTER_METHODS:
+            raise ConfigError(f"unknown cluster method {self.method!r}; choose one of {', '.join(CLUSTER_METHODS)}")
+        if self.embedding not in EMBEDDINGS:
+            raise ConfigError(f"unknown embedding {self.embedding!r}; choose one of {', '.join(EMBEDDINGS)}")
+        if self.embedding != "tfidf" and (not isinstance(self.n_dims, int | np.integer) or self.n_dims < 1):
+            raise ConfigError(f"n_dims must be a whole number >= 1 for the {self.embedding} embedding, "
+                              f"got {self.n_dims!r}")
+
     def _embed(self, counts: sp.csr_matrix, *, fit: bool) -> Any:
         from sklearn.preprocessing import normalize
 
-        tfidf = tfidf_matrix(counts)
-        if self.n_dims is None:
+        if fit:
+            self.tfidf_ = fit_tfidf(counts)
+        tfidf = self.tfidf_.transform(counts)
+        if self.embedding == "tfidf":
             return tfidf
+        if self.embedding == "word2vec":
+            if fit:
+                self.word_vectors_ = word_vectors(counts, self.n_dims, self.random_state)
+            return normalize(tfidf @ self.word_vectors_)
         if fit:
             from sklearn.decomposition import TruncatedSVD
 
@@ -260,8 +291,7 @@ class TfidfClusters(TransformerMixin, BaseEstimator):
     def fit(self, X: Any, y: Any = None) -> TfidfClusters:
         counts = _counts(X)
         _check_k(self.n_clusters, counts.shape[0], counts.shape[1])
-        if self.method not in CLUSTER_METHODS:
-            raise ConfigError(f"unknown cluster method {self.method!r}; choose one of {', '.join(CLUSTER_METHODS)}")
+        self._check()
         vectors = self._embed(counts, fit=True)
         if self.method == "kmeans":
             from sklearn.cluster import KMeans
@@ -289,6 +319,53 @@ class TfidfClusters(TransformerMixin, BaseEstimator):
             dense = vectors.toarray() if sp.issparse(vectors) else vectors
             labels = ((dense[:, None, :] - self.centroids_[None]) ** 2).sum(axis=2).argmin(axis=1)
         return np.eye(self.n_clusters)[labels]
+
+
+def fit_tfidf(counts: sp.csr_matrix) -> Any:
+    """scikit-learn's ``TfidfTransformer`` (sublinear tf, smoothed idf, L2 rows) fit on ``counts``.
+
+    New units are weighted with the idf of the units the model was fit on.
+
+    Example:
+        >>> import scipy.sparse as sp
+        >>> t = fit_tfidf(sp.csr_matrix([[2.0, 0.0], [1.0, 1.0]]))
+        >>> [round(float(x), 3) for x in t.transform(sp.csr_matrix([[1.0, 1.0]])).toarray()[0]]
+        [0.58, 0.815]
+    """
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    return TfidfTransformer(sublinear_tf=True, norm="l2").fit(counts)
+
+
+def word_vectors(counts: sp.csr_matrix, dims: int, seed: int, *, window: int = 10, epochs: int = 10) -> np.ndarray:
+    """Skip-gram word vectors (gensim ``Word2Vec``) learned from the units of a count matrix.
+
+    Row ``j`` is the vector of column ``j`` (zeros for a column no unit uses). Each unit is
+    written out as its words in a random order drawn from ``seed``: a count matrix keeps no
+    word order, and a window over a shuffled unit samples the words it holds together.
+
+    Example:
+        >>> import scipy.sparse as sp
+        >>> word_vectors(sp.csr_matrix([[2, 1, 0], [0, 1, 3]]), 4, seed=1).shape
+        (3, 4)
+    """
+    from gensim.models import Word2Vec
+
+    counts = sp.csr_matrix(counts)
+    rng = np.random.default_rng(seed)
+    names = np.array([str(j) for j in range(counts.shape[1])], dtype=object)
+    units = []
+    for a, b in zip(counts.indptr[:-1], counts.indptr[1:]):
+        ids = np.repeat(counts.indices[a:b], np.rint(counts.data[a:b]).astype(np.int64))
+        rng.shuffle(ids)
+        units.append(names[ids].tolist())
+    model = Word2Vec(units, vector_size=dims, window=window, sg=1, epochs=epochs, min_count=1, seed=seed,
+                     workers=1)
+    out = np.zeros((counts.shape[1], dims))
+    for j, name in enumerate(names):
+        if name in model.wv.key_to_index:
+            out[j] = model.wv[name]
+    return out
 
 
 def class_tfidf(counts: sp.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
