@@ -3,7 +3,8 @@
 For each model: the time of ``topiclab.models`` estimator ``fit`` (its input conversion, the
 backend call, and normalising the results) and of the backend called directly on the same
 data, best of five runs each (short fits vary from run to run on a shared machine); the ratio
-is topiclab / backend.
+is topiclab / backend. BLAS and OpenMP run one thread: with two threads on two shared cores
+the same k-means fit varied by 2x between runs, which buried a difference of a few percent.
 
     python bench/fit_overhead.py
 """
@@ -35,12 +36,16 @@ def best(fn, repeat: int = 5) -> float:
 
 
 def main() -> None:
+    import numpy as np
     import tomotopy
+    from gensim.models import Word2Vec
     from sklearn.cluster import KMeans
     from sklearn.decomposition import NMF as SkNMF
     from sklearn.decomposition import TruncatedSVD
     from sklearn.preprocessing import normalize
+    from threadpoolctl import threadpool_limits
 
+    threadpool_limits(1)
     texts = csl_texts()
     units = preprocess(Corpus([str(i) for i in range(len(texts))], texts), PreprocessConfig())
     vocab = build_vocabulary(units.tokens, no_below=3, no_above=0.5)
@@ -57,16 +62,25 @@ def main() -> None:
         x = normalize(TruncatedSVD(100, random_state=1).fit_transform(tfidf_matrix(counts)))
         KMeans(13, n_init=10, random_state=1).fit(x)
 
+    rng = np.random.default_rng(1)
+    shuffled = [list(rng.permutation(w)) for w in words]  # the word2vec embedding's input, built once
+
+    def raw_word2vec_kmeans() -> None:
+        model = Word2Vec(shuffled, vector_size=100, window=10, sg=1, epochs=10, min_count=1, seed=1, workers=1)
+        vectors = np.array([model.wv[str(j)] for j in range(counts.shape[1])])
+        KMeans(13, n_init=10, random_state=1).fit(normalize(tfidf_matrix(counts) @ vectors))
+
     cases = [
         ("lda/tomotopy", lambda: LDA(13, random_state=1).fit(counts), raw_tomotopy),
         ("nmf", lambda: NMF(13, random_state=1).fit(counts),
          lambda: SkNMF(13, init="nndsvda", max_iter=400, random_state=1).fit(tfidf_matrix(counts))),
-        ("kmeans", lambda: TfidfClusters(13, random_state=1).fit(counts), raw_kmeans),
+        ("kmeans/lsa", lambda: TfidfClusters(13, embedding="lsa", random_state=1).fit(counts), raw_kmeans),
+        ("kmeans/word2vec", lambda: TfidfClusters(13, random_state=1).fit(counts), raw_word2vec_kmeans),
     ]
-    print(f"{'model':14} {'topiclab s':>11} {'backend s':>10} {'ratio':>6}")
+    print(f"{'model':16} {'topiclab s':>11} {'backend s':>10} {'ratio':>6}")
     for name, ours, theirs in cases:
         a, b = best(ours), best(theirs)
-        print(f"{name:14} {a:11.3f} {b:10.3f} {a / b:6.3f}")
+        print(f"{name:16} {a:11.3f} {b:10.3f} {a / b:6.3f}")
 
 
 if __name__ == "__main__":

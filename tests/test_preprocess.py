@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,46 @@ def test_same_result_with_one_or_two_workers(seed):
     one = preprocess(seed, PreprocessConfig(unit="paragraph"), workers=1)
     two = preprocess(seed, PreprocessConfig(unit="paragraph"), workers=2)
     assert one == two
+
+
+@pytest.fixture(scope="module")
+def five_seeds(seed):
+    """The seed five times over (~340k characters): several batches, so workers share the work."""
+    ids = [f"{i}-{d}" for i in range(5) for d in seed.doc_ids]
+    return Corpus(ids, [t for _ in range(5) for t in seed.texts])
+
+
+@pytest.mark.parametrize("settings", [{}, {"phrases": False, "unit": "paragraph"}, {"phrase_file": "file"}])
+def test_workers_holding_batches_give_the_one_process_result(five_seeds, tmp_path, settings):
+    if settings.get("phrase_file"):
+        table = tmp_path / "phrases.tsv"
+        table.write_text("phrase\tparts\tcount\tnpmi\n科技创新\t科技 创新\t\t\n", encoding="utf-8")
+        settings = {"phrase_file": str(table)}
+    config = PreprocessConfig(**settings)
+    one = preprocess(five_seeds, config, workers=1)
+    assert one.phrases or not config.phrases
+    for workers in (2, 3):  # 3: batches split unevenly
+        other = preprocess(five_seeds, config, workers=workers)
+        # a phrase read from a table without scores has npmi NaN, which equals nothing: compare as text
+        assert replace(other, phrases=()) == replace(one, phrases=()) and repr(other.phrases) == repr(one.phrases)
+
+
+def test_tagged_corpus_cached_by_workers_serves_a_later_change_of_filters(five_seeds, tmp_path):
+    cache = tmp_path / "cache"
+    preprocess(five_seeds, PreprocessConfig(), workers=2, cache_dir=cache)
+    changed = PreprocessConfig(min_len=3)
+    assert preprocess(five_seeds, changed, workers=2, cache_dir=cache) == preprocess(five_seeds, changed)
+
+
+def test_an_error_in_a_worker_is_raised_in_the_caller(five_seeds, monkeypatch):
+    import topiclab.preprocess.team as team
+
+    def broken(texts):
+        raise ValueError("cannot segment this batch")
+
+    monkeypatch.setattr(team, "_tag_batch", broken)
+    with pytest.raises(ValueError, match="cannot segment this batch"):
+        preprocess(five_seeds, PreprocessConfig(), workers=2)
 
 
 def test_cache_hit_is_fast_and_invalidated_by_a_changed_stopword_file(tmp_path: Path, seed):

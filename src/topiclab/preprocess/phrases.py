@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from itertools import chain, compress, pairwise
 from operator import and_
 from pathlib import Path
+from typing import Any
 
 from topiclab.corpus.encoding import read_text
 from topiclab.errors import InputError
@@ -55,15 +56,49 @@ def learn_phrases(
         >>> [p.text for p in learn_phrases([seq] * 6, min_count=5)]
         ['科技成果转化']
     """
-    seqs = list(sequences)  # joining builds new lists; the given sequences are never changed
+    return learn_phrases_from(SequenceStore(sequences), min_count=min_count, threshold=threshold, passes=passes)
+
+
+class SequenceStore:
+    """Token sequences held in this process, with the three operations phrase learning needs.
+
+    :func:`learn_phrases_from` takes any object with these methods; the preprocessing workers
+    offer the same over the batches each of them holds, so phrases are learned where the tokens are.
+    """
+
+    def __init__(self, sequences: Sequence[Sequence2]) -> None:
+        self.seqs = list(sequences)  # joining builds new lists; the given sequences are never changed
+
+    def count_pairs(self) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+        """Counts of joinable words and of adjacent joinable pairs."""
+        return count_pairs(self.seqs)
+
+    def join(self, phrases: Sequence[Phrase]) -> None:
+        """Join ``phrases`` in every sequence held."""
+        join = PhraseJoiner(phrases)
+        self.seqs = [join(seq) for seq in self.seqs]
+
+    def count_words(self) -> Counter[str]:
+        """Counts of every word held."""
+        return Counter(chain.from_iterable(words for words, _, _ in self.seqs))
+
+
+def learn_phrases_from(store: Any, *, min_count: int = 5, threshold: float = 0.5, passes: int = 2) -> list[Phrase]:
+    """:func:`learn_phrases` over a store of sequences (see :class:`SequenceStore`).
+
+    Example:
+        >>> seq = (["长江", "三角洲", "地区"], ["ns", "n", "n"], [True, True, True])
+        >>> [p.text for p in learn_phrases_from(SequenceStore([seq] * 5), min_count=5)]
+        ['长江三角洲地区']
+    """
     found: dict[tuple[str, ...], Phrase] = {}
     by_text: dict[str, tuple[str, ...]] = {}  # a joined phrase -> its base words
     for _ in range(passes):
-        pairs = _score_pairs(seqs, min_count, threshold)
+        unigrams, bigrams = store.count_pairs()
+        pairs = score_pairs(unigrams, bigrams, min_count, threshold)
         if not pairs:
             break
-        join = PhraseJoiner([Phrase(pair, 0, 0.0) for pair in sorted(pairs)])
-        seqs = [join(seq) for seq in seqs]
+        store.join([Phrase(pair, 0, 0.0) for pair in sorted(pairs)])
         learned = {}
         for (a, b), (count, npmi) in pairs.items():
             # only phrases of earlier passes stand in the tokens as joined words
@@ -73,18 +108,31 @@ def learn_phrases(
         by_text.update(learned)
     # keep the longest: a two-word phrase absorbed by a three-word one in the next pass stays
     # listed only if it still occurs on its own
-    final_tokens = Counter(chain.from_iterable(words for words, _, _ in seqs))
+    final_tokens = store.count_words() if found else Counter()
     kept = [p for p in found.values() if final_tokens[p.text] > 0]
-    return sorted(kept, key=lambda p: (-p.npmi, -p.count, p.text))
+    # a total order (two phrases may read the same), so the order counts were added in never shows
+    return sorted(kept, key=lambda p: (-p.npmi, -p.count, p.text, p.parts))
 
 
-def _score_pairs(seqs: list[Sequence2], min_count: int, threshold: float) -> dict[tuple[str, str], tuple[int, float]]:
+def count_pairs(seqs: Sequence[Sequence2]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    """Counts of joinable words and of adjacent joinable pairs in ``seqs``.
+
+    Example:
+        >>> count_pairs([(["科技", "成果", "很"], ["n", "n", "d"], [True, True, False])])[1]
+        Counter({('科技', '成果'): 1})
+    """
     unigrams: Counter[str] = Counter()
     bigrams: Counter[tuple[str, str]] = Counter()
     # compress/zip/map run in C: no Python step per token
     unigrams.update(chain.from_iterable(compress(words, flags) for words, _, flags in seqs))
     bigrams.update(chain.from_iterable(
         compress(pairwise(words), map(and_, flags, flags[1:])) for words, _, flags in seqs))
+    return unigrams, bigrams
+
+
+def score_pairs(unigrams: Counter[str], bigrams: Counter[tuple[str, str]], min_count: int,
+                threshold: float) -> dict[tuple[str, str], tuple[int, float]]:
+    """Pairs seen at least ``min_count`` times with NPMI >= ``threshold``: ``{pair: (count, npmi)}``."""
     total = sum(unigrams.values())
     if total == 0:
         return {}

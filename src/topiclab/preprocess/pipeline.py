@@ -3,7 +3,7 @@ filter, and cut into units, with every removed token counted by reason.
 
 Stages and where they run:
 
-1. per paragraph, in worker processes: normalise, segment and tag;
+1. per paragraph: normalise, segment and tag;
 2. over the whole corpus: learn phrases (or read them), join them;
 3. per token: drop punctuation, non-Han tokens, stopwords, boilerplate, user stopwords,
    tokens shorter than ``min_len`` and tags outside the part-of-speech whitelist, in that
@@ -11,18 +11,22 @@ Stages and where they run:
 4. units: documents, paragraphs, or chunks of ``chunk_size`` tokens, each keeping its
    parent ``doc_id``; units left with no tokens are dropped and listed.
 
-Work is split into fixed batches of documents, so results are identical whatever the
-number of workers.
+Work is split into fixed batches of documents. With several workers every stage runs in
+worker processes that each keep their batches from stage to stage (phrase counts are added up
+across them: :mod:`topiclab.preprocess.team`); results are identical whatever the number of
+workers.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import compress
 from operator import not_
@@ -43,7 +47,7 @@ from topiclab.preprocess.lexicon import (
     standard_stopwords,
 )
 from topiclab.preprocess.normalize import normalize_text
-from topiclab.preprocess.phrases import Phrase, PhraseJoiner, learn_phrases, read_phrases
+from topiclab.preprocess.phrases import Phrase, PhraseJoiner, Sequence2, SequenceStore, learn_phrases_from, read_phrases
 from topiclab.preprocess.segment import Segmenter
 
 REASONS = ("punctuation", "non_han", "stopword", "boilerplate", "user_stopword", "too_short", "pos")
@@ -142,12 +146,23 @@ def _tag_batch(texts: Sequence[str]) -> list[Tagged]:
 
 
 def _tag_batch_packed(texts: Sequence[str]) -> list[list[tuple[str, str]]]:
-    """:func:`_tag_batch` with each paragraph's words and tags joined by NUL: two strings to send
-    back to the parent instead of two per token, so unpickling in the parent stays cheap."""
-    return [[("\0".join(w), "\0".join(t)) for w, t in doc] for doc in _tag_batch(texts)]
+    """:func:`_tag_batch`, packed (:func:`pack_tagged`): two strings to send back to the parent
+    instead of two per token, so unpickling in the parent stays cheap."""
+    return [pack_tagged(doc) for doc in _tag_batch(texts)]
 
 
-def _unpack(doc: list[tuple[str, str]]) -> list[tuple[list[str], list[str]]]:
+def pack_tagged(doc: Tagged) -> list[tuple[str, str]]:
+    """A tagged document with each paragraph's words and tags joined by NUL (cheap to pickle).
+
+    Example:
+        >>> unpack_tagged(pack_tagged([(["长三角"], ["ns"]), ([], [])]))
+        [(['长三角'], ['ns']), ([], [])]
+    """
+    return [("\0".join(w), "\0".join(t)) for w, t in doc]
+
+
+def unpack_tagged(doc: list[tuple[str, str]]) -> Tagged:
+    """The inverse of :func:`pack_tagged`."""
     return [(w.split("\0"), t.split("\0")) if w else ([], []) for w, t in doc]
 
 
@@ -194,7 +209,7 @@ def tag_corpus(
             ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
             with ctx.Pool(workers, initializer=_init_pool_worker, initargs=(seg, norm)) as pool:
                 for batch, packed in zip(batches, pool.imap(_tag_batch_packed, batches)):
-                    results.extend(map(_unpack, packed))
+                    results.extend(map(unpack_tagged, packed))
                     bar.update(len(batch))
     return results
 
@@ -279,13 +294,74 @@ def preprocess(
     if isinstance(cached, Units):
         return cached
     tag_key = f"{config.tagging_key()}-{corpus_key}"
-    tagged = cache.get("tagged", tag_key)
-    if tagged is None:
-        tagged = tag_corpus(corpus.texts, config, workers=workers, progress=progress)
-        cache.put("tagged", tag_key, tagged)
-    units = _finish(corpus.doc_ids, tagged, config)
+    packed = cache.get("tagged", tag_key)
+    with paused_gc():
+        units, packed = _tag_and_finish(corpus, config, packed, workers=workers, progress=progress,
+                                        keep_tagged=cache.folder is not None)
+    if packed is not None:
+        cache.put("tagged", tag_key, packed)
     cache.put("units", final_key, units)
     return units
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector inside the block (it is restored after).
+
+    Preprocessing builds millions of token lists and no reference cycles; the collector would
+    rescan all of them every few thousand allocations, which took a quarter of the time.
+
+    Example:
+        >>> import gc
+        >>> with paused_gc():
+        ...     gc.isenabled()
+        False
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _tag_and_finish(
+    corpus: Corpus, config: PreprocessConfig, packed: list[list[tuple[str, str]]] | None, *,
+    workers: int, progress: bool, keep_tagged: bool,
+) -> tuple[Units, list[list[tuple[str, str]]] | None]:
+    """Units from the cached tagged corpus ``packed``, or by tagging it; also the tagged corpus
+    (packed) to cache when it was tagged here and ``keep_tagged``."""
+    if packed is not None:
+        return _finish(corpus.doc_ids, [unpack_tagged(doc) for doc in packed], config), None
+    if workers > 1 and len(_batches(corpus.texts)) > 1:
+        return _preprocess_in_team(corpus, config, workers, progress, keep_tagged=keep_tagged)
+    tagged = tag_corpus(corpus.texts, config, workers=1, progress=progress)
+    packed = [pack_tagged(doc) for doc in tagged] if keep_tagged else None
+    return _finish(corpus.doc_ids, tagged, config), packed
+
+
+def _preprocess_in_team(
+    corpus: Corpus, config: PreprocessConfig, workers: int, progress: bool, *, keep_tagged: bool
+) -> tuple[Units, list[list[tuple[str, str]]] | None]:
+    """:func:`preprocess` with every step in worker processes (:mod:`topiclab.preprocess.team`):
+    the same units as one process; also the packed tagged corpus when ``keep_tagged``."""
+    from topiclab.preprocess.team import Team, TeamStore
+
+    batches = _batches(corpus.texts)
+    norm = {"urls": config.urls, "emails": config.emails, "numbers": config.numbers, "t2s": config.t2s}
+    bar = tqdm(total=len(corpus), unit="doc", desc="segmenting", disable=not progress, file=sys.stderr)
+    with bar, Team(min(workers, len(batches)), build_segmenter(config), norm, config) as team:
+        tagged = team.tag(batches, keep_tagged, lambda i: bar.update(len(batches[i])))
+        phrases = corpus_phrases(config, TeamStore(team))
+        finished = team.ask("finish", phrases)
+    removed: Counter[str] = Counter()
+    for _, part in finished:
+        removed.update(part)
+    kept = [k.split("\0") if k else [] for part, _ in finished for k in part]
+    paras_per_doc = [n for counts, _ in tagged for n in counts]
+    packed = [doc for _, docs in tagged for doc in docs] if keep_tagged else None
+    return _make_units(corpus.doc_ids, paras_per_doc, kept, config, removed, phrases), packed
 
 
 def _units_key(config: PreprocessConfig, corpus_key: str) -> str:
@@ -330,19 +406,38 @@ def preprocess_file(
 
 
 def _finish(doc_ids: Sequence[str], tagged: list[Tagged], config: PreprocessConfig) -> Units:
-    user_stop = frozenset().union(*(read_wordlist(p) for p in config.user_stopwords))
-    decide = _Decider(config, user_stop)
+    decide = _Decider(config, user_stopwords(config))
     seqs = [(words, tags, decide.may_join(words, tags)) for doc in tagged for words, tags in doc]
-    phrases: list[Phrase] = []
+    phrases = corpus_phrases(config, SequenceStore(seqs))
+    kept_paras, removed = filter_sequences(seqs, phrases, decide)
+    return _make_units(doc_ids, [len(doc) for doc in tagged], kept_paras, config, removed, phrases)
+
+
+def user_stopwords(config: PreprocessConfig) -> frozenset[str]:
+    """The words of every user stopword file the config names."""
+    return frozenset().union(*(read_wordlist(p) for p in config.user_stopwords))
+
+
+def corpus_phrases(config: PreprocessConfig, store: Any) -> list[Phrase]:
+    """The phrases to join: read from the config's phrase file, learned from ``store``, or none."""
     if config.phrase_file:
-        # phrases a researcher chose apply wherever their parts stand together
-        phrases = read_phrases(config.phrase_file)
+        return read_phrases(config.phrase_file)
+    if config.phrases:
+        return learn_phrases_from(store, min_count=config.phrase_min_count, threshold=config.phrase_threshold)
+    return []
+
+
+def filter_sequences(
+    seqs: list[Sequence2], phrases: list[Phrase], decide: _Decider
+) -> tuple[list[list[str]], Counter[str]]:
+    """Join ``phrases``, then drop tokens by reason: the kept words of each sequence, and the counts."""
+    if phrases:
         join = PhraseJoiner(phrases)
-        seqs = [join((w, t, [True] * len(w))) for w, t, _ in seqs]
-    elif config.phrases:
-        phrases = learn_phrases(seqs, min_count=config.phrase_min_count, threshold=config.phrase_threshold)
-        join = PhraseJoiner(phrases)
-        seqs = [join(s) for s in seqs]
+        if decide.config.phrase_file:
+            # phrases a researcher chose apply wherever their parts stand together
+            seqs = [join((w, t, [True] * len(w))) for w, t, _ in seqs]
+        else:
+            seqs = [join(s) for s in seqs]
     removed: Counter[str] = Counter()
     kept_paras: list[list[str]] = []
     for words, tags, _ in seqs:
@@ -350,12 +445,12 @@ def _finish(doc_ids: Sequence[str], tagged: list[Tagged], config: PreprocessConf
         removed.update(reasons)
         kept_paras.append(list(compress(words, map(not_, reasons))))
     removed.pop("", None)
-    return _make_units(doc_ids, tagged, kept_paras, config, removed, phrases)
+    return kept_paras, removed
 
 
 def _make_units(
     doc_ids: Sequence[str],
-    tagged: list[Tagged],
+    paras_per_doc: Sequence[int],
     kept_paras: list[list[str]],
     config: PreprocessConfig,
     removed: Counter[str],
@@ -375,9 +470,9 @@ def _make_units(
             empty.append(uid)
 
     pos = 0
-    for doc_id, doc in zip(doc_ids, tagged):
-        paras = kept_paras[pos : pos + len(doc)]
-        pos += len(doc)
+    for doc_id, n_paras in zip(doc_ids, paras_per_doc):
+        paras = kept_paras[pos : pos + n_paras]
+        pos += n_paras
         if config.unit == "paragraph":
             for j, toks in enumerate(paras):
                 emit(f"{doc_id}#p{j}", doc_id, toks)
