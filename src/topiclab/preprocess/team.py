@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from topiclab.preprocess.config import PreprocessConfig
-from topiclab.preprocess.phrases import Phrase, PhraseJoiner, Sequence2
+from topiclab.preprocess.phrases import Phrase, PhraseJoiner, Sequence2, count_pairs
 from topiclab.preprocess.pipeline import (
     _Decider,
     _init_worker,
@@ -68,8 +68,6 @@ class _Held:
         return [len(doc) for doc in docs], [pack_tagged(doc) for doc in docs] if keep_tagged else None
 
     def count_pairs(self, idx: int, _: Any) -> Any:
-        from topiclab.preprocess.phrases import count_pairs
-
         return count_pairs(self.joined[idx])
 
     def join(self, idx: int, phrases: list[Phrase]) -> None:
