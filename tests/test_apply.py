@@ -32,6 +32,18 @@ def test_a_loaded_run_puts_its_own_documents_back_in_their_topics(seed_run: Path
         load_model(seed_run / "nowhere")
 
 
+def test_documents_without_known_words_get_no_topic_rather_than_topic_0(seed_run: Path):
+    model = load_model(seed_run)
+    text = "长三角示范区推出生态币，居民参与生态环境治理可获得生态币奖励。"
+    out = model.transform([text, "的了吗。", "", "阿巴阿巴咕噜咕噜"], ["eco", "function", "empty", "unknown"])
+    assert out["n_terms"].tolist()[1:] == [0, 0, 0] and out["n_terms"].iloc[0] > 3
+    assert out["dominant_topic"].isna().tolist() == [False, True, True, True]
+    assert out.filter(like="topic_").iloc[1:].isna().all().all()
+    assert np.isclose(out.filter(like="topic_").iloc[0].sum(), 1)
+    # all documents empty: still one row each, no error
+    assert model.transform(["。"]).dominant_topic.isna().all()
+
+
 def test_heldout_perplexity_prefers_the_planted_number_of_topics():
     rng = np.random.default_rng(0)
     topics = np.kron(np.eye(4), np.ones(10)) / 10  # 4 topics over 40 words, disjoint

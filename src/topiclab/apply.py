@@ -37,7 +37,7 @@ class FittedModel:
         ...                    Path(tempfile.mkdtemp()) / "run")
         >>> model = load_model(folder)
         >>> model.transform(["集成电路产业协同攻关"], ["new"]).columns.tolist()
-        ['doc_id', 'dominant_topic', 'topic_0', 'topic_1', 'topic_2']
+        ['doc_id', 'dominant_topic', 'n_terms', 'topic_0', 'topic_1', 'topic_2']
     """
 
     estimator: Any
@@ -50,16 +50,31 @@ class FittedModel:
         return int(np.asarray(self.estimator.components_).shape[0])
 
     def transform(self, texts: Sequence[str], ids: Sequence[str] | None = None) -> pd.DataFrame:
-        """Topic proportions of new documents: ``doc_id, dominant_topic, topic_0 …``.
+        """Topic proportions of new documents: ``doc_id, dominant_topic, n_terms, topic_0 …``.
 
         Units below the document (paragraphs) are inferred one by one and combined weighted by
-        their token counts, as ``doc_topics.csv`` is.
+        their token counts, as ``doc_topics.csv`` is. ``n_terms`` counts the document's tokens
+        that are in the run's vocabulary: the evidence its proportions rest on. A document with
+        none (every token filtered out, or only words the run never saw) gets no proportions
+        (NaN) and no dominant topic (``<NA>``) rather than a made-up one.
         """
         ids = list(ids) if ids is not None else [f"new-{i}" for i in range(len(texts))]
         units = preprocess(Corpus(ids, list(texts)), self.preprocess)
-        doc_topic = self.estimator.transform(count_matrix(units.tokens, self.vocabulary))
-        props = units_to_documents(doc_topic, units.doc_ids, [len(t) for t in units.tokens]).reindex(ids)
-        props.insert(0, "dominant_topic", props.to_numpy().argmax(axis=1))
+        counts = count_matrix(units.tokens, self.vocabulary)
+        known = np.asarray(counts.sum(axis=1)).ravel()
+        doc_topic = np.zeros((len(units), self.k))
+        if (known > 0).any():
+            doc_topic[known > 0] = self.estimator.transform(counts[known > 0])
+        weights = [len(t) if n > 0 else 0 for t, n in zip(units.tokens, known)]
+        props = units_to_documents(doc_topic, units.doc_ids, weights).reindex(ids)
+        n_terms = pd.Series(known, index=list(units.doc_ids)).groupby(level=0, sort=False).sum()
+        props = props.astype(float)  # with no unit left at all the frame has no numeric type
+        values = props.to_numpy()
+        has = ~np.isnan(values).any(axis=1)
+        dominant = pd.array([int(i) if ok else pd.NA for i, ok in zip(np.nan_to_num(values).argmax(axis=1), has)],
+                            dtype="Int64")
+        props.insert(0, "n_terms", n_terms.reindex(ids, fill_value=0).astype(int).to_numpy())
+        props.insert(0, "dominant_topic", dominant)
         return props.rename_axis("doc_id").reset_index()
 
 
