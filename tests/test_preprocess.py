@@ -154,6 +154,13 @@ def test_workers_holding_batches_give_the_one_process_result(five_seeds, tmp_pat
         assert replace(other, phrases=()) == replace(one, phrases=()) and repr(other.phrases) == repr(one.phrases)
 
 
+def test_tag_corpus_in_workers_equals_one_process(five_seeds):
+    from topiclab.preprocess import tag_corpus
+
+    texts = list(five_seeds.texts)
+    assert tag_corpus(texts, PreprocessConfig(), workers=2) == tag_corpus(texts, PreprocessConfig())
+
+
 def test_tagged_corpus_cached_by_workers_serves_a_later_change_of_filters(five_seeds, tmp_path):
     cache = tmp_path / "cache"
     preprocess(five_seeds, PreprocessConfig(), workers=2, cache_dir=cache)

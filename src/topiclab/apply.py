@@ -70,9 +70,8 @@ class FittedModel:
         n_terms = pd.Series(known, index=list(units.doc_ids)).groupby(level=0, sort=False).sum()
         props = props.astype(float)  # with no unit left at all the frame has no numeric type
         values = props.to_numpy()
-        has = ~np.isnan(values).any(axis=1)
-        dominant = pd.array([int(i) if ok else pd.NA for i, ok in zip(np.nan_to_num(values).argmax(axis=1), has)],
-                            dtype="Int64")
+        dominant = pd.array(np.nan_to_num(values).argmax(axis=1), dtype="Int64")
+        dominant[np.isnan(values).any(axis=1)] = pd.NA
         props.insert(0, "n_terms", n_terms.reindex(ids, fill_value=0).astype(int).to_numpy())
         props.insert(0, "dominant_topic", dominant)
         return props.rename_axis("doc_id").reset_index()

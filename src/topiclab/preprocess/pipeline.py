@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import re
 import sys
 from collections import Counter
@@ -56,6 +55,7 @@ _HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 _WORDLIKE = re.compile(r"\w")
 
 Tagged = list[tuple[list[str], list[str]]]  # one (words, tags) pair a paragraph
+PACK_SEP = "\0"  # joins a paragraph's words for sending between processes; never inside a token
 
 
 @dataclass(frozen=True)
@@ -125,10 +125,6 @@ def _init_worker(segmenter: Segmenter, norm: dict[str, Any], *, single_thread: b
     _WORKER["norm"] = norm
 
 
-def _init_pool_worker(segmenter: Segmenter, norm: dict[str, Any]) -> None:
-    _init_worker(segmenter, norm, single_thread=True)
-
-
 def _tag_batch(texts: Sequence[str]) -> list[Tagged]:
     seg: Segmenter = _WORKER["seg"]
     norm = _WORKER["norm"]
@@ -145,12 +141,6 @@ def _tag_batch(texts: Sequence[str]) -> list[Tagged]:
     return out
 
 
-def _tag_batch_packed(texts: Sequence[str]) -> list[list[tuple[str, str]]]:
-    """:func:`_tag_batch`, packed (:func:`pack_tagged`): two strings to send back to the parent
-    instead of two per token, so unpickling in the parent stays cheap."""
-    return [pack_tagged(doc) for doc in _tag_batch(texts)]
-
-
 def pack_tagged(doc: Tagged) -> list[tuple[str, str]]:
     """A tagged document with each paragraph's words and tags joined by NUL (cheap to pickle).
 
@@ -158,12 +148,12 @@ def pack_tagged(doc: Tagged) -> list[tuple[str, str]]:
         >>> unpack_tagged(pack_tagged([(["长三角"], ["ns"]), ([], [])]))
         [(['长三角'], ['ns']), ([], [])]
     """
-    return [("\0".join(w), "\0".join(t)) for w, t in doc]
+    return [(PACK_SEP.join(w), PACK_SEP.join(t)) for w, t in doc]
 
 
 def unpack_tagged(doc: list[tuple[str, str]]) -> Tagged:
     """The inverse of :func:`pack_tagged`."""
-    return [(w.split("\0"), t.split("\0")) if w else ([], []) for w, t in doc]
+    return [(w.split(PACK_SEP), t.split(PACK_SEP)) if w else ([], []) for w, t in doc]
 
 
 def _batches(texts: Sequence[str]) -> list[Sequence[str]]:
@@ -190,28 +180,30 @@ def tag_corpus(
     """
     if workers < 1:
         raise ConfigError(f"workers must be at least 1, got {workers}")
-    seg = build_segmenter(config)
-    norm = {"urls": config.urls, "emails": config.emails, "numbers": config.numbers, "t2s": config.t2s}
     batches = _batches(texts)
     bar = tqdm(total=len(texts), unit="doc", desc="segmenting", disable=not progress, file=sys.stderr)
-    results: list[Tagged] = []
     with bar:
-        if workers == 1 or len(batches) == 1:
-            from threadpoolctl import threadpool_limits
+        if workers > 1 and len(batches) > 1:
+            from topiclab.preprocess.team import Team
 
-            # one worker is one core, as each pool worker is (and the user's limits come back after)
-            with threadpool_limits(1):
-                _init_worker(seg, norm)
-                for batch in batches:
-                    results.extend(_tag_batch(batch))
-                    bar.update(len(batch))
-        else:
-            ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-            with ctx.Pool(workers, initializer=_init_pool_worker, initargs=(seg, norm)) as pool:
-                for batch, packed in zip(batches, pool.imap(_tag_batch_packed, batches)):
-                    results.extend(map(unpack_tagged, packed))
-                    bar.update(len(batch))
+            with Team(min(workers, len(batches)), config) as team:
+                replies = team.tag(batches, True, lambda i: bar.update(len(batches[i])))
+            return [unpack_tagged(doc) for _, docs in replies for doc in docs]
+        from threadpoolctl import threadpool_limits
+
+        results: list[Tagged] = []
+        # one worker is one core, as each worker process is (and the user's limits come back after)
+        with threadpool_limits(1):
+            _init_worker(build_segmenter(config), norm_options(config))
+            for batch in batches:
+                results.extend(_tag_batch(batch))
+                bar.update(len(batch))
     return results
+
+
+def norm_options(config: PreprocessConfig) -> dict[str, Any]:
+    """The config's normalisation settings, as keyword arguments of ``normalize_text``."""
+    return {"urls": config.urls, "emails": config.emails, "numbers": config.numbers, "t2s": config.t2s}
 
 
 class _Decider(dict):  # type: ignore[type-arg,unused-ignore]
@@ -247,6 +239,10 @@ class _Decider(dict):  # type: ignore[type-arg,unused-ignore]
             reason = ""
         self[key] = reason
         return reason
+
+    def sequences(self, docs: list[Tagged]) -> list[Sequence2]:
+        """Every paragraph of ``docs`` as ``(words, tags, may-join flags)``, in order."""
+        return [(words, tags, self.may_join(words, tags)) for doc in docs for words, tags in doc]
 
     def may_join(self, words: list[str], tags: list[str]) -> list[bool]:
         """Whether each token may be part of a phrase: a content word, whatever its length."""
@@ -349,16 +345,15 @@ def _preprocess_in_team(
     from topiclab.preprocess.team import Team, TeamStore
 
     batches = _batches(corpus.texts)
-    norm = {"urls": config.urls, "emails": config.emails, "numbers": config.numbers, "t2s": config.t2s}
     bar = tqdm(total=len(corpus), unit="doc", desc="segmenting", disable=not progress, file=sys.stderr)
-    with bar, Team(min(workers, len(batches)), build_segmenter(config), norm, config) as team:
+    with bar, Team(min(workers, len(batches)), config) as team:
         tagged = team.tag(batches, keep_tagged, lambda i: bar.update(len(batches[i])))
         phrases = corpus_phrases(config, TeamStore(team))
         finished = team.ask("finish", phrases)
     removed: Counter[str] = Counter()
     for _, part in finished:
         removed.update(part)
-    kept = [k.split("\0") if k else [] for part, _ in finished for k in part]
+    kept = [k.split(PACK_SEP) if k else [] for part, _ in finished for k in part]
     paras_per_doc = [n for counts, _ in tagged for n in counts]
     packed = [doc for _, docs in tagged for doc in docs] if keep_tagged else None
     return _make_units(corpus.doc_ids, paras_per_doc, kept, config, removed, phrases), packed
@@ -407,7 +402,7 @@ def preprocess_file(
 
 def _finish(doc_ids: Sequence[str], tagged: list[Tagged], config: PreprocessConfig) -> Units:
     decide = _Decider(config, user_stopwords(config))
-    seqs = [(words, tags, decide.may_join(words, tags)) for doc in tagged for words, tags in doc]
+    seqs = decide.sequences(tagged)
     phrases = corpus_phrases(config, SequenceStore(seqs))
     kept_paras, removed = filter_sequences(seqs, phrases, decide)
     return _make_units(doc_ids, [len(doc) for doc in tagged], kept_paras, config, removed, phrases)

@@ -28,16 +28,18 @@ from typing import Any
 from topiclab.preprocess.config import PreprocessConfig
 from topiclab.preprocess.phrases import Phrase, PhraseJoiner, Sequence2, count_pairs
 from topiclab.preprocess.pipeline import (
+    PACK_SEP,
     _Decider,
     _init_worker,
     _tag_batch,
+    build_segmenter,
     filter_sequences,
+    norm_options,
     pack_tagged,
     user_stopwords,
 )
 from topiclab.preprocess.segment import Segmenter
 
-_SEP = "\0"
 _SUMMED = ("count_pairs", "count_words")  # steps whose replies are counts, added up in the worker
 
 
@@ -63,7 +65,7 @@ class _Held:
 
     def tag(self, idx: int, texts: Sequence[str], keep_tagged: bool) -> Any:
         docs = _tag_batch(texts)
-        seqs = [(w, t, self.decide.may_join(w, t)) for doc in docs for w, t in doc]
+        seqs = self.decide.sequences(docs)
         self.base[idx] = self.joined[idx] = seqs
         return [len(doc) for doc in docs], [pack_tagged(doc) for doc in docs] if keep_tagged else None
 
@@ -80,7 +82,7 @@ class _Held:
     def finish(self, idx: int, phrases: list[Phrase]) -> tuple[list[str], Counter[str]]:
         kept, removed = filter_sequences(self.base.pop(idx), phrases, self.decide)
         del self.joined[idx]
-        return [_SEP.join(k) for k in kept], removed
+        return [PACK_SEP.join(k) for k in kept], removed
 
 
 def _serve(conn: Connection, *args: Any) -> None:
@@ -117,17 +119,14 @@ class Team:
     in batch order.
 
     Example:
-        >>> from topiclab.preprocess.pipeline import build_segmenter
-        >>> config = PreprocessConfig()
-        >>> norm = {"urls": "remove", "emails": "remove", "numbers": "remove", "t2s": False}
-        >>> with Team(2, build_segmenter(config), norm, config) as team:
+        >>> with Team(2, PreprocessConfig()) as team:
         ...     paragraphs = team.tag([["长三角一体化"], ["集成电路", "芯片"]], False, lambda i: None)
         ...     words = TeamStore(team).count_words()
         >>> paragraphs, words["集成电路"]
         ([([1], None), ([1, 1], None)], 1)
     """
 
-    def __init__(self, workers: int, segmenter: Segmenter, norm: dict[str, Any], config: PreprocessConfig) -> None:
+    def __init__(self, workers: int, config: PreprocessConfig) -> None:
         ctx: Any = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self.workers = workers
         self.batches: list[int] = []
@@ -135,8 +134,8 @@ class Team:
         self._procs = []
         for _ in range(workers):
             mine, theirs = ctx.Pipe()
-            proc = ctx.Process(target=_serve, args=(theirs, segmenter, norm, config, user_stopwords(config)),
-                               daemon=True)
+            proc = ctx.Process(target=_serve, daemon=True, args=(
+                theirs, build_segmenter(config), norm_options(config), config, user_stopwords(config)))
             proc.start()
             theirs.close()
             self._conns.append(mine)
