@@ -132,10 +132,11 @@ class Team:
         self.batches: list[int] = []
         self._conns: list[Connection] = []
         self._procs = []
+        # dictionaries and stopword files are read once, here: a bad file fails before any worker starts
+        settings = (build_segmenter(config), norm_options(config), config, user_stopwords(config))
         for _ in range(workers):
             mine, theirs = ctx.Pipe()
-            proc = ctx.Process(target=_serve, daemon=True, args=(
-                theirs, build_segmenter(config), norm_options(config), config, user_stopwords(config)))
+            proc = ctx.Process(target=_serve, daemon=True, args=(theirs, *settings))
             proc.start()
             theirs.close()
             self._conns.append(mine)
