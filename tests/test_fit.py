@@ -42,6 +42,8 @@ def test_run_folder_holds_every_output(seed_run: Path):
     assert {"npmi", "c_v", "umass", "diversity"} <= set(metrics) and "silhouette" not in metrics  # clusters only
     manifest = json.loads((seed_run / "manifest.json").read_text())
     assert len(manifest["input_sha256"]) == 64 and "rjieba" in manifest["engine"]
+    # unit "auto" is written as the unit it chose, so the config reruns without the rule
+    assert FitConfig.from_toml(seed_run / "config.toml").preprocess.unit == "paragraph"
 
 
 def test_defaults_reach_the_coherence_figure(seed_run: Path):
@@ -99,6 +101,21 @@ def test_label_column_gives_agreement_metrics(tmp_path: Path):
                                          "vectorize.no_above=1.0"])
     result = run(config, cache_dir=None)
     assert result.metrics["nmi_field"] == 1.0 and result.metrics["purity_field"] == 1.0
+
+
+@pytest.mark.parametrize(("n_docs", "unit"), [(24, "paragraph"), (240, "document")])
+def test_auto_unit_is_paragraphs_for_few_documents_and_documents_for_many(tmp_path: Path, n_docs: int, unit: str):
+    themes = [("芯片产业", "集成电路 晶圆 封装 设计 制造 芯片。"), ("生态治理", "生态 环境 治理 碳排放 绿色 污染。")]
+    rows = [(f"{title}\n{body * 3}", title) for _, (title, body) in zip(range(n_docs), themes * n_docs)]
+    table = tmp_path / "t.csv"
+    pd.DataFrame(rows, columns=["text", "field"]).to_csv(table, index=False)
+    config = FitConfig().with_overrides([f'input.path="{table}"', 'input.label_col="field"', "model.k=2",
+                                         "preprocess.phrases=false", "vectorize.no_above=1.0"])
+    assert config.preprocess.unit == "auto"
+    result = run(config, cache_dir=None)
+    assert result.config.preprocess.unit == unit
+    assert result.metrics["n_units"] == (n_docs if unit == "document" else 2 * n_docs)
+    assert result.metrics["nmi_field"] == 1.0
 
 
 def test_config_round_trips_through_toml(tmp_path: Path):

@@ -113,7 +113,8 @@ def _add_fit_args(p: argparse.ArgumentParser, *, single: bool = True) -> None:
     if single:
         g.add_argument("--k", type=int, default=None, metavar="N", help="number of topics or clusters")
         g.add_argument("--seed", type=int, default=None, metavar="S", help="random seed")
-    g.add_argument("--unit", choices=UNITS, default=None, help="document, paragraph or chunk")
+    g.add_argument("--unit", choices=UNITS, default=None,
+                   help="document, paragraph, chunk or auto (default: paragraphs below 200 documents, else documents)")
     g.add_argument("--label-col", default=None, metavar="C", help="metadata column of known labels (NMI, ARI, purity)")
     g.add_argument("--workers", type=int, default=None, metavar="N", help="worker processes for preprocessing")
     g.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
@@ -340,6 +341,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     args.k, args.seed = ks[0], seeds[0]
     config = _fit_config(args)
     prepared = prepare(config, progress=_progress(args), cache_dir=None if args.no_cache else True)
+    config = prepared.settled(config)
     runs, summary = sweep(prepared, config, ks, seeds, workers=args.workers or 1, progress=_progress(args))
     with atomic_dir(args.out, overwrite=args.overwrite) as tmp:
         runs.to_csv(tmp / "runs.csv", index=False, float_format="%.6f", lineterminator="\n")

@@ -54,8 +54,10 @@ class VectorizeConfig:
 class ModelConfig:
     """The model and its settings; ``alpha = eta = 0`` means the backend's default prior.
 
-    The defaults (NMF, k = 10, with paragraph units) gave the most coherent and stable topics on
-    the seed corpus in ``experiments/seed_defaults``; ``backend`` applies to LDA only.
+    The defaults (NMF, k = 10, with unit "auto": paragraphs below 200 documents, documents
+    above) gave the most coherent and stable topics on the seed corpus
+    (``experiments/seed_defaults``) and on a table of 2000 abstracts
+    (``experiments/table_defaults``); ``backend`` applies to LDA only.
     ``embedding``, ``n_dims`` and ``n_init`` apply to the clusters (``kmeans``,
     ``agglomerative``; see :class:`topiclab.models.TfidfClusters`): word vectors
     learned from the corpus recovered CSL's disciplines best (``experiments/csl_recovery``).
@@ -115,7 +117,7 @@ class FitConfig:
     """
 
     input: InputConfig = field(default_factory=InputConfig)
-    preprocess: PreprocessConfig = field(default_factory=lambda: PreprocessConfig(unit="paragraph"))
+    preprocess: PreprocessConfig = field(default_factory=lambda: PreprocessConfig(unit="auto"))
     vectorize: VectorizeConfig = field(default_factory=VectorizeConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     run: RunConfig = field(default_factory=RunConfig)

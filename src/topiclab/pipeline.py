@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -86,15 +86,29 @@ class Prepared:
     vocabulary: Vocabulary
     counts: Any
     timings: dict[str, float]
+    unit: str = "document"
+
+    def settled(self, config: FitConfig) -> FitConfig:
+        """``config`` with ``preprocess.unit = "auto"`` replaced by the unit these units are.
+
+        A run's ``config.toml`` names the unit used, so rerunning it needs no corpus-size rule.
+
+        Example:
+            >>> prepare(FitConfig(), cache_dir=None).settled(FitConfig()).preprocess.unit
+            'paragraph'
+        """
+        if config.preprocess.unit != "auto":
+            return config
+        return replace(config, preprocess=replace(config.preprocess, unit=self.unit))
 
 
 def prepare(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool | None = True) -> Prepared:
     """Read, preprocess and vectorize the configured corpus (the part shared by every fit).
 
     Example:
-        >>> p = prepare(FitConfig(), cache_dir=None)  # the seed, by paragraph
-        >>> len(p.corpus), p.counts.shape[0] == len(p.units)
-        (23, True)
+        >>> p = prepare(FitConfig(), cache_dir=None)  # the seed: 23 articles, so unit "auto" is paragraphs
+        >>> len(p.corpus), p.unit, p.counts.shape[0] == len(p.units)
+        (23, 'paragraph', True)
     """
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -108,11 +122,12 @@ def prepare(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool
     timings["corpus"] = time.perf_counter() - t
     t = time.perf_counter()
     cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
-    units = preprocess(corpus, config.preprocess, workers=config.run.workers, cache_dir=cache, progress=progress)
+    settings = config.preprocess.for_corpus(len(corpus))
+    units = preprocess(corpus, settings, workers=config.run.workers, cache_dir=cache, progress=progress)
     timings["preprocess"] = time.perf_counter() - t
     v = config.vectorize
     vocab = build_vocabulary(units.tokens, no_below=v.no_below, no_above=v.no_above, keep_n=v.keep_n or None)
-    return Prepared(corpus, units, vocab, count_matrix(units.tokens, vocab), timings)
+    return Prepared(corpus, units, vocab, count_matrix(units.tokens, vocab), timings, settings.unit)
 
 
 def fit_prepared(prepared: Prepared, config: FitConfig) -> FitRun:
@@ -124,6 +139,7 @@ def fit_prepared(prepared: Prepared, config: FitConfig) -> FitRun:
         >>> fit.result.k, sorted(fit.doc_topics()["region"].unique())
         (4, ['上海', '江苏', '浙江', '长三角'])
     """
+    config = prepared.settled(config)
     m = config.model
     timings = dict(prepared.timings)
     t = time.perf_counter()

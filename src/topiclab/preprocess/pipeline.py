@@ -292,8 +292,8 @@ def preprocess(
     tag_key = f"{config.tagging_key()}-{corpus_key}"
     packed = cache.get("tagged", tag_key)
     with paused_gc():
-        units, packed = _tag_and_finish(corpus, config, packed, workers=workers, progress=progress,
-                                        keep_tagged=cache.folder is not None)
+        units, packed = _tag_and_finish(corpus, config.for_corpus(len(corpus)), packed, workers=workers,
+                                        progress=progress, keep_tagged=cache.folder is not None)
     if packed is not None:
         cache.put("tagged", tag_key, packed)
     cache.put("units", final_key, units)
