@@ -48,7 +48,7 @@ def main() -> None:
     threadpool_limits(1)
     texts = csl_texts()
     units = preprocess(Corpus([str(i) for i in range(len(texts))], texts), PreprocessConfig())
-    vocab = build_vocabulary(units.tokens, no_below=3, no_above=0.5)
+    vocab = build_vocabulary(units.tokens)  # topiclab fit's default pruning
     counts = count_matrix(units.tokens, vocab)
     words = _words(counts)
 
