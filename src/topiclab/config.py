@@ -54,8 +54,8 @@ class VectorizeConfig:
 class ModelConfig:
     """The model and its settings; ``alpha = eta = 0`` means the backend's default prior.
 
-    The defaults (NMF, k = 10, with unit "auto": paragraphs below 200 documents, documents
-    above) gave the most coherent and stable topics on the seed corpus
+    The defaults (NMF, k = 10, with unit "auto": paragraphs below 200 documents, whole
+    documents from 200 on) gave the most coherent and stable topics on the seed corpus
     (``experiments/seed_defaults``) and on a table of 2000 abstracts
     (``experiments/table_defaults``); ``backend`` applies to LDA only.
     ``embedding``, ``n_dims`` and ``n_init`` apply to the clusters (``kmeans``,
