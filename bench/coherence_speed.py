@@ -42,14 +42,15 @@ def best(fn: Callable[..., Any], *args: Any) -> tuple[float, Any]:
     return min(times), out
 
 
-def gensim_coherence(model: Any, topics: list, docs: list, dictionary: Any, measure: str) -> list[float]:
-    return model(topics=topics, texts=docs, dictionary=dictionary, coherence=measure,
-                 processes=1).get_coherence_per_topic()
+def gensim_coherence(topics: list, docs: list, dictionary: Any, measure: str) -> list[float]:
+    from gensim.models import CoherenceModel
+
+    return CoherenceModel(topics=topics, texts=docs, dictionary=dictionary, coherence=measure,
+                          processes=1).get_coherence_per_topic()
 
 
 def main() -> None:
     from gensim.corpora import Dictionary
-    from gensim.models import CoherenceModel
 
     texts = news_texts() + review_texts()
     units = preprocess(Corpus([str(i) for i in range(len(texts))], texts), PreprocessConfig(phrases=False))
@@ -62,7 +63,7 @@ def main() -> None:
     print(f"{'measure':8} {'topiclab s':>11} {'gensim s':>9} {'speed-up':>9} {'max |diff|':>11}")
     for ours, theirs in (("npmi", "c_npmi"), ("umass", "u_mass"), ("c_v", "c_v")):
         t_ours, mine = best(coherence, topics, docs, ours)
-        t_ref, ref = best(gensim_coherence, CoherenceModel, topics, docs, dictionary, theirs)
+        t_ref, ref = best(gensim_coherence, topics, docs, dictionary, theirs)
         print(f"{ours:8} {t_ours:11.2f} {t_ref:9.2f} {t_ref / t_ours:9.1f} {np.abs(mine - np.array(ref)).max():11.2e}",
               flush=True)
 

@@ -11,9 +11,11 @@ pruning (``pruning.csv``). Needs ``../shared/data/csl`` beside the checkout.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,7 +29,7 @@ from topiclab.vectorize import build_vocabulary, count_matrix
 
 HERE = Path(__file__).resolve().parent
 CSL = HERE.parents[2] / "shared" / "data" / "csl" / "csl_2000.jsonl"
-CELLS = [
+CELLS: list[tuple[str, str, dict[str, Any]]] = [
     ("lda", "tomotopy", {}),
     ("lda", "tomotopy", {"alpha": 0.5, "eta": 0.1}),
     ("lda", "sklearn", {}),
@@ -52,10 +54,14 @@ def main() -> None:
     units = preprocess(corpus, config.preprocess)
     labels = [field[d] for d in units.doc_ids]
 
-    def nmis(no_below: int, model: str, backend: str, params: dict, seeds: range) -> list[float]:
+    @functools.cache
+    def matrix(no_below: int) -> tuple:
         vocab = build_vocabulary(units.tokens, no_below=no_below, no_above=config.vectorize.no_above)
-        counts = count_matrix(units.tokens, vocab)
-        fits = (fit_model(counts, vocab.terms, model=model, k=config.model.k, seed=s, backend=backend, **params)
+        return count_matrix(units.tokens, vocab), vocab.terms
+
+    def nmis(no_below: int, model: str, backend: str, params: dict, seeds: range) -> list[float]:
+        counts, terms = matrix(no_below)
+        fits = (fit_model(counts, terms, model=model, k=config.model.k, seed=s, backend=backend, **params)
                 for s in seeds)
         return [label_agreement(labels, f.dominant_topic())["nmi"] for f in fits]
 

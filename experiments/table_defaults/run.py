@@ -56,11 +56,11 @@ def by_unit_and_model(table: pd.DataFrame, tmp: Path) -> None:
     table.to_csv(path, index=False)
     base = FitConfig.from_toml(HERE / "config.toml").with_overrides([f'input.path="{path.as_posix()}"'])
     for unit in UNITS:
-        prepared = prepare(base.with_overrides([f'preprocess.unit="{unit}"']), cache_dir=None)
+        by_unit = base.with_overrides([f'preprocess.unit="{unit}"'])
+        prepared = prepare(by_unit, cache_dir=None)
         for model, backend in MODELS:
-            fits = [fit_prepared(prepared, base.with_overrides([
-                f'preprocess.unit="{unit}"', f'model.name="{model}"', f'model.backend="{backend}"',
-                f"model.seed={seed}"])) for seed in SEEDS]
+            fits = [fit_prepared(prepared, by_unit.with_overrides([
+                f'model.name="{model}"', f'model.backend="{backend}"', f"model.seed={seed}"])) for seed in SEEDS]
             m = pd.DataFrame([f.metrics for f in fits])
             rows.append({
                 "unit": unit, "model": model, "n_units": int(m["n_units"].iloc[0]),

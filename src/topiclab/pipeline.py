@@ -86,7 +86,6 @@ class Prepared:
     vocabulary: Vocabulary
     counts: Any
     timings: dict[str, float]
-    unit: str = "document"
 
     def settled(self, config: FitConfig) -> FitConfig:
         """``config`` with ``preprocess.unit = "auto"`` replaced by the unit these units are.
@@ -99,7 +98,7 @@ class Prepared:
         """
         if config.preprocess.unit != "auto":
             return config
-        return replace(config, preprocess=replace(config.preprocess, unit=self.unit))
+        return replace(config, preprocess=replace(config.preprocess, unit=self.units.config.unit))
 
 
 def prepare(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool | None = True) -> Prepared:
@@ -107,7 +106,7 @@ def prepare(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool
 
     Example:
         >>> p = prepare(FitConfig(), cache_dir=None)  # the seed: 23 articles, so unit "auto" is paragraphs
-        >>> len(p.corpus), p.unit, p.counts.shape[0] == len(p.units)
+        >>> len(p.corpus), p.units.config.unit, p.counts.shape[0] == len(p.units)
         (23, 'paragraph', True)
     """
     timings: dict[str, float] = {}
@@ -122,12 +121,11 @@ def prepare(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool
     timings["corpus"] = time.perf_counter() - t
     t = time.perf_counter()
     cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
-    settings = config.preprocess.for_corpus(len(corpus))
-    units = preprocess(corpus, settings, workers=config.run.workers, cache_dir=cache, progress=progress)
+    units = preprocess(corpus, config.preprocess, workers=config.run.workers, cache_dir=cache, progress=progress)
     timings["preprocess"] = time.perf_counter() - t
     v = config.vectorize
     vocab = build_vocabulary(units.tokens, no_below=v.no_below, no_above=v.no_above, keep_n=v.keep_n or None)
-    return Prepared(corpus, units, vocab, count_matrix(units.tokens, vocab), timings, settings.unit)
+    return Prepared(corpus, units, vocab, count_matrix(units.tokens, vocab), timings)
 
 
 def fit_prepared(prepared: Prepared, config: FitConfig) -> FitRun:

@@ -283,6 +283,7 @@ def preprocess(
     config = config or PreprocessConfig()
     if len(corpus) == 0:
         raise InputError("the corpus has no documents")
+    # keyed by the settings as given; the units carry the concrete unit ("auto" resolved)
     cache = Cache(cache_dir)
     corpus_key = texts_digest(corpus.doc_ids, corpus.texts)
     final_key = _units_key(config, corpus_key)
