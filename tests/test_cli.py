@@ -53,3 +53,12 @@ def test_dropped_empty_documents_are_reported(tmp_path: Path):
     table.write_text("text\n上海张江\n\n\"  \"\n宁波港\n", encoding="utf-8")
     res = run("corpus", str(table))
     assert res.returncode == 0 and "dropped: 1 empty document(s) of 3" in res.stdout
+
+
+def test_help_and_argument_errors_load_no_numerical_stack():
+    probe = ("import sys; from topiclab.cli import main\n"
+             "try:\n    main(['fit', '--k', 'x'])\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in ('numpy', 'pandas', 'sklearn', 'jieba') if m in sys.modules))")
+    res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert res.stdout.strip() == "[]", res.stderr
+    assert res.stderr.strip() == "topiclab fit: error: argument --k: invalid int value: 'x'; see 'topiclab fit --help'"

@@ -63,25 +63,27 @@ def test_same_config_same_files_with_one_or_two_workers(seed_run: Path, tmp_path
         (again / "config.toml").read_text()
 
 
-def test_existing_folder_is_refused_then_replaced_whole(seed_run: Path, tmp_path: Path):
+def test_existing_run_folder_is_refused_then_replaced_whole(tmp_path: Path):
     out = tmp_path / "r"
-    out.mkdir()
-    (out / "keep.txt").write_text("x")
+    assert fit("--out", str(out), "--k", "3").returncode == 0
     res = fit("--out", str(out), "--k", "4")
-    assert res.returncode == 2 and "already exists" in res.stderr and (out / "keep.txt").exists()
+    assert res.returncode == 2 and "already exists" in res.stderr and "--overwrite" in res.stderr
+    assert json.loads((out / "metrics.json").read_text())["k"] == 3
+    (out / "compare-region").mkdir()  # a stale comparison of the old run goes with it
+    (out / "compare-region" / "manifest.json").write_text('{"kind": "compare", "files": ["manifest.json"]}')
     res = fit("--out", str(out), "--k", "4", "--overwrite")
-    assert res.returncode == 0 and not (out / "keep.txt").exists()
-    assert json.loads((out / "metrics.json").read_text())["k"] == 4
+    assert res.returncode == 0, res.stderr
+    assert json.loads((out / "metrics.json").read_text())["k"] == 4 and not (out / "compare-region").exists()
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--k", "1"], "k must be a whole number >= 2"),
-        (["--k", "5000"], "k=5000 is more than the"),
-        (["--set", "vectorize.no_below=100000"], "the vocabulary is empty after pruning"),
+        (["--k", "5000"], "510 units to model (23 documents as paragraphs) are fewer than k = 5000 topics"),
+        (["--set", "vectorize.no_below=100000"], "the vocabulary is empty: of"),
         (["--label-col", "topic"], "label column 'topic' not found"),
-        (["--set", "model.name=\"lsa\""], "unknown model 'lsa'; choose one of lda, nmf, kmeans, agglomerative"),
+        (["--set", "model.name=\"lsa\""], "model.name must be one of lda, nmf, kmeans, agglomerative, got 'lsa'"),
         (["--set", "model.depth=3"], "--set 'model.depth': no such setting; valid keys:"),
         (["--set", "model.k"], "expected section.key=value"),
     ],

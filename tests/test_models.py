@@ -108,7 +108,7 @@ def test_vocabulary_pruning_and_gensim_round_trip():
     docs = [["上海", "创新", "产业"], ["上海", "创新"], ["上海", "江苏"], ["浙江"]]
     vocab = build_vocabulary(docs, no_below=2, no_above=0.6)
     assert vocab.terms == ("创新",)  # 上海 is in 3 of 4 units: more than 60%
-    with pytest.raises(ConfigError, match="the vocabulary is empty after pruning"):
+    with pytest.raises(ConfigError, match="the vocabulary is empty: of 5 terms over 4 units, 5 are in fewer than no_below=5"):
         build_vocabulary(docs, no_below=5)
     vocab = build_vocabulary(docs, no_below=1, no_above=1.0, keep_n=3)
     counts = count_matrix(docs, vocab)

@@ -12,10 +12,23 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from topiclab import __version__
-from topiclab.errors import TopiclabError
+from topiclab._io import check_destination, check_file_destination, require_path
+from topiclab.errors import ConfigError, TopiclabError
+from topiclab.names import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_ENGINE,
+    DEFAULT_MIN_LEN,
+    DEFAULT_POS,
+    ENGINES,
+    FORMATS,
+    LDA_BACKENDS,
+    MODELS,
+    ON_ERROR,
+    UNITS,
+)
 
 if TYPE_CHECKING:
     from topiclab.corpus import Corpus
@@ -31,9 +44,14 @@ of 《长三角观察》, 23 articles). Give it your own corpus as a newsletter 
 """
 
 
-def _add_source_args(p: argparse.ArgumentParser, *, optional_input: bool) -> None:
-    from topiclab.corpus import FORMATS
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: the problem and where to read more, no usage dump."""
 
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
+
+
+def _add_source_args(p: argparse.ArgumentParser, *, optional_input: bool) -> None:
     if optional_input:
         p.add_argument("input", nargs="?", type=Path, help="corpus file or folder (default: the embedded seed)")
     else:
@@ -42,21 +60,28 @@ def _add_source_args(p: argparse.ArgumentParser, *, optional_input: bool) -> Non
     p.add_argument("--text-col", default="text", metavar="C", help="table column holding the text (default: text)")
     p.add_argument("--id-col", default=None, metavar="C",
                    help="table column holding document ids (default: row numbers)")
+    p.add_argument("--sep", default=None, metavar="CHAR",
+                   help="delimiter of a CSV/TSV table: one character, or 'tab' (default: ',' for .csv, tab for .tsv)")
+    p.add_argument("--on-error", default="stop", choices=ON_ERROR,
+                   help="a folder's undecodable file or a table's malformed row: stop at the first (default) or "
+                   "skip it (skipped ones are counted and listed)")
     p.add_argument("--region-col", default=None, metavar="C",
                    help="metadata column with each document's region (default: 'region' if present)")
     p.add_argument("--region-map", default=None, type=Path, metavar="FILE",
                    help="CSV/TSV with doc_id,region (per document) or name,region (extra place names)")
 
 
-def _add_preprocess_args(p: argparse.ArgumentParser) -> None:
-    from topiclab.preprocess import ENGINES, UNITS, PreprocessConfig
+def _sep(args: argparse.Namespace) -> str | None:
+    sep = args.sep
+    return "\t" if sep in ("tab", "\\t", "TAB") else sep
 
-    d = PreprocessConfig()
+
+def _add_preprocess_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("preprocessing")
-    g.add_argument("--unit", default=d.unit, choices=UNITS, help="what a unit of text is (default: document)")
-    g.add_argument("--chunk-size", type=int, default=d.chunk_size, metavar="N",
+    g.add_argument("--unit", default="document", choices=UNITS, help="what a unit of text is (default: document)")
+    g.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE, metavar="N",
                    help="tokens a chunk with --unit chunk (default: %(default)s)")
-    g.add_argument("--engine", default=d.engine, choices=ENGINES,
+    g.add_argument("--engine", default=DEFAULT_ENGINE, choices=ENGINES,
                    help="segmenter: rjieba (fast, jieba.posseg's output) or jieba (the reference)")
     g.add_argument("--dict", dest="user_dicts", action="append", default=[], metavar="FILE",
                    help="user dictionary in jieba's format 'word [freq] [tag]' (repeatable)")
@@ -65,9 +90,9 @@ def _add_preprocess_args(p: argparse.ArgumentParser) -> None:
                    help="extra stopword list, one word a line (repeatable)")
     g.add_argument("--no-stopwords", action="store_true", help="keep function words (stopwords-iso zh list off)")
     g.add_argument("--no-boilerplate", action="store_true", help="keep policy boilerplate (推动, 加强, 进一步, ...)")
-    g.add_argument("--pos", default=",".join(d.pos or ()), metavar="TAGS",
+    g.add_argument("--pos", default=",".join(DEFAULT_POS), metavar="TAGS",
                    help="comma-separated part-of-speech tags to keep, or 'all' (default: %(default)s)")
-    g.add_argument("--min-len", type=int, default=d.min_len, metavar="N",
+    g.add_argument("--min-len", type=int, default=DEFAULT_MIN_LEN, metavar="N",
                    help="shortest token kept, in characters (default: %(default)s)")
     g.add_argument("--keep-non-han", action="store_true", help="keep tokens with Latin letters or digits")
     g.add_argument("--no-phrases", action="store_true", help="do not join phrases found in the corpus")
@@ -103,13 +128,11 @@ def _progress(args: argparse.Namespace) -> bool:
 
 
 def _add_fit_args(p: argparse.ArgumentParser, *, single: bool = True) -> None:
-    from topiclab.config import LDA_BACKENDS, MODELS
-    from topiclab.preprocess import UNITS
-
     g = p.add_argument_group("model")
     g.add_argument("--config", type=Path, default=None, metavar="FILE", help="a config.toml (e.g. from a run folder)")
     g.add_argument("--model", choices=MODELS, default=None, help="lda, nmf, kmeans or agglomerative")
-    g.add_argument("--backend", choices=LDA_BACKENDS, default=None, help="LDA implementation: sklearn or gensim")
+    g.add_argument("--backend", choices=LDA_BACKENDS, default=None,
+                   help="LDA implementation: tomotopy (Gibbs sampling, the default), sklearn or gensim")
     if single:
         g.add_argument("--k", type=int, default=None, metavar="N", help="number of topics or clusters")
         g.add_argument("--seed", type=int, default=None, metavar="S", help="random seed")
@@ -120,8 +143,10 @@ def _add_fit_args(p: argparse.ArgumentParser, *, single: bool = True) -> None:
     g.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                    help="override one setting, e.g. --set model.max_iter=100 (repeatable)")
     g.add_argument("--out", type=Path, default=None, metavar="DIR",
-                   help="run folder to create (default: runs/<time>-<model>-k<k>-s<seed>)")
-    g.add_argument("--overwrite", action="store_true", help="replace --out if it exists (atomically)")
+                   help="run folder to create (default: runs/<time>-<model>-k<k>-s<seed>)" if single else
+                   "folder to create for the sweep's tables and figure (required)")
+    g.add_argument("--overwrite", action="store_true",
+                   help="replace --out in one step if it is a folder topiclab wrote and holds nothing else")
     g.add_argument("--no-cache", action="store_true", help="neither read nor write the preprocessing cache")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -135,7 +160,8 @@ def _fit_config(args: argparse.Namespace) -> Any:
         "input.path": str(args.input) if args.input is not None else None,
         "input.format": args.format if args.format != "auto" else None,
         "input.text_col": args.text_col if args.text_col != "text" else None,
-        "input.id_col": args.id_col, "input.label_col": args.label_col,
+        "input.id_col": args.id_col, "input.label_col": args.label_col, "input.sep": _sep(args),
+        "input.on_error": args.on_error if args.on_error != "stop" else None,
         "input.region_col": args.region_col, "input.region_map": str(args.region_map) if args.region_map else None,
         "model.name": args.model, "model.backend": args.backend,
         "model.k": getattr(args, "k", None), "model.seed": getattr(args, "seed", None),
@@ -154,11 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
         >>> build_parser().parse_args(["corpus", "a.csv", "--text-col", "body"]).text_col
         'body'
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="topiclab", description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"topiclab {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
     p = sub.add_parser(
@@ -169,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_source_args(p, optional_input=False)
     p.add_argument("--out", type=Path, default=None, metavar="FILE", help="write the corpus here (JSON lines)")
+    p.add_argument("--overwrite", action="store_true", help="replace --out if topiclab wrote it")
     p.set_defaults(func=_cmd_corpus)
 
     p = sub.add_parser(
@@ -182,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_preprocess_args(p)
     p.add_argument("--out", type=Path, default=None, metavar="FILE",
                    help="write units as JSON lines {unit_id, doc_id, tokens}; phrases go to FILE's stem + .phrases.tsv")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace --out (and its phrase table) if topiclab wrote them")
     p.set_defaults(func=_cmd_preprocess)
 
     p = sub.add_parser(
@@ -230,7 +259,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--covariates", default="", metavar="COLS",
                    help="extra metadata columns for effects.csv, comma-separated (numeric as is, others as dummies)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="default: RUN_DIR/compare-COLUMN")
-    p.add_argument("--overwrite", action="store_true", help="replace --out if it exists (atomically)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace --out in one step if it is a folder topiclab wrote and holds nothing else")
     p.set_defaults(func=_cmd_compare)
 
     p = sub.add_parser(
@@ -244,7 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="default: RUN_DIR/report")
     p.add_argument("--ldavis", action="store_true",
                    help="also write ldavis.html, the pyLDAvis view (needs: pip install 'topiclab[vis]')")
-    p.add_argument("--overwrite", action="store_true", help="replace --out if it exists (atomically)")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace --out in one step if it is a folder topiclab wrote and holds nothing else")
     p.set_defaults(func=_cmd_report)
     return parser
 
@@ -260,10 +291,26 @@ def _load(args: argparse.Namespace, *, regions: bool = True) -> Corpus:
         region_col=args.region_col,
         region_map=args.region_map,
         regions=regions,
+        sep=_sep(args),
+        on_error=args.on_error,
     )
 
 
+def _inputs(args: argparse.Namespace) -> list[Path]:
+    """The files a command reads, checked to exist before any heavy import or long work."""
+    paths = [p for p in (args.input, getattr(args, "region_map", None), getattr(args, "config", None)) if p]
+    paths += [Path(f) for f in (*getattr(args, "user_dicts", ()), *getattr(args, "user_stopwords", ()))]
+    if getattr(args, "phrase_file", None):
+        paths.append(Path(args.phrase_file))
+    for path in paths:
+        require_path(path)
+    return paths
+
+
 def _cmd_corpus(args: argparse.Namespace) -> int:
+    inputs = _inputs(args)
+    if args.out is not None:
+        check_file_destination(args.out, overwrite=args.overwrite, protect=inputs)
     from topiclab.corpus import summarize, write_jsonl
 
     corpus = _load(args)
@@ -275,32 +322,40 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
 
 
 def _cmd_preprocess(args: argparse.Namespace) -> int:
+    inputs = _inputs(args)
+    phrases = None
+    if args.out is not None:
+        phrases = args.out.with_name(args.out.name.split(".")[0] + ".phrases.tsv")
+        for target in (args.out, phrases):
+            check_file_destination(target, overwrite=args.overwrite, protect=inputs)
     from topiclab.corpus import seed_path
     from topiclab.preprocess.output import write_phrases_tsv, write_units_jsonl
     from topiclab.preprocess.pipeline import preprocess_file
 
     config = _preprocess_config(args)
     path = args.input if args.input is not None else seed_path()
-    options = json.dumps([args.format, args.text_col, args.id_col])
+    options = json.dumps([args.format, args.text_col, args.id_col, _sep(args), args.on_error])
     units = preprocess_file(path, lambda: _load(args, regions=False),  # tokens.jsonl carries no region
                             config, read_options=options, workers=args.workers, cache_dir=_cache_dir(args),
                             progress=_progress(args))
     print(units.report())
-    if args.out is not None:
+    if args.out is not None and phrases is not None:
         write_units_jsonl(units, args.out)
-        phrases = args.out.with_name(args.out.name.split(".")[0] + ".phrases.tsv")
         write_phrases_tsv(units, phrases)
         print(f"wrote: {args.out}, {phrases}")
     return 0
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
-    from topiclab.pipeline import run
-    from topiclab.runfolder import default_run_dir, write_run
-
+    inputs = _inputs(args)
+    if args.out is not None:
+        check_destination(args.out, overwrite=args.overwrite, protect=inputs)
     config = _fit_config(args)
-    if args.out is not None and args.out.exists() and not args.overwrite:
-        raise TopiclabError(f"{args.out}: already exists; choose another --out or add --overwrite")
+    if args.out is not None:
+        check_destination(args.out, overwrite=args.overwrite, protect=config.input_files())
+    from topiclab.pipeline import run
+    from topiclab.runfolder import default_run_dir, input_changed, write_run
+
     fit = run(config, progress=_progress(args), cache_dir=None if args.no_cache else True)
     out = write_run(fit, args.out or default_run_dir(fit), overwrite=args.overwrite)
     m = fit.metrics
@@ -310,7 +365,15 @@ def _cmd_fit(args: argparse.Namespace) -> int:
           f"diversity {m['diversity']:.3f}")
     for t, words in enumerate(fit.result.top_terms(8)):
         print(f"  topic {t}: {' '.join(words)}")
+    for source in fit.corpus.sources:
+        if source.skipped:
+            print(f"skipped: {len(source.skipped)} unreadable file(s) or row(s) of {source.path} "
+                  f"(listed in {out / 'manifest.json'})")
     print(f"wrote: {out}")
+    if args.config is not None:
+        note = input_changed(args.config, fit)
+        if note:
+            print(f"topiclab: note: {note}", file=sys.stderr)
     return 0
 
 
@@ -322,31 +385,29 @@ def _draw_offscreen() -> None:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    _draw_offscreen()
-    from topiclab._io import atomic_dir
-    from topiclab.errors import ConfigError
-    from topiclab.pipeline import prepare
-    from topiclab.plots import metrics_vs_k, save_figure
-    from topiclab.select import parse_k_range, sweep
-
-    ks = parse_k_range(args.k_range)
-    try:
-        seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
-    except ValueError:
-        raise ConfigError(f"--seeds {args.seeds!r}: expected whole numbers, e.g. 1,2,3") from None
+    inputs = _inputs(args)
     if args.out is None:
-        raise ConfigError("sweep needs --out DIR")
-    if args.out.exists() and not args.overwrite:
-        raise ConfigError(f"{args.out}: already exists; choose another --out or add --overwrite")
+        raise ConfigError("sweep needs --out DIR, the folder to write its tables and figure into")
+    check_destination(args.out, overwrite=args.overwrite, protect=inputs)
+    from topiclab.select import check_sweep, parse_k_range, parse_seeds
+
+    ks, seeds = parse_k_range(args.k_range), parse_seeds(args.seeds)
+    check_sweep(ks, seeds, workers=args.workers or 1)
     args.k, args.seed = ks[0], seeds[0]
     config = _fit_config(args)
+    _draw_offscreen()
+    from topiclab._io import atomic_dir
+    from topiclab.pipeline import prepare
+    from topiclab.plots import metrics_vs_k, save_figure
+    from topiclab.select import sweep
+
     prepared = prepare(config, progress=_progress(args), cache_dir=None if args.no_cache else True)
     config = prepared.settled(config)
     runs, summary = sweep(prepared, config, ks, seeds, workers=args.workers or 1, progress=_progress(args))
-    with atomic_dir(args.out, overwrite=args.overwrite) as tmp:
+    with atomic_dir(args.out, overwrite=args.overwrite, kind="sweep", protect=config.input_files()) as tmp:
         runs.to_csv(tmp / "runs.csv", index=False, float_format="%.6f", lineterminator="\n")
         summary.to_csv(tmp / "summary.csv", index=False, float_format="%.6f", lineterminator="\n")
-        (tmp / "config.toml").write_text(config.to_toml(), encoding="utf-8")
+        (tmp / "config.toml").write_text(config.to_toml(relative_to=args.out), encoding="utf-8")
         fig = metrics_vs_k(summary)
         save_figure(fig, tmp, "metrics_vs_k")
     print(summary.to_string(index=False))
@@ -355,14 +416,15 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
+    require_path(args.run_dir, "run folder")
+    out = args.out or args.run_dir / f"compare-{args.by}"
+    check_destination(out, overwrite=args.overwrite)
     _draw_offscreen()
     from topiclab.compare import compare_run
 
-    if not 0 < args.ci < 1:
-        raise TopiclabError(f"--ci must be between 0 and 1, got {args.ci}")
-    out = args.out or args.run_dir / f"compare-{args.by}"
     tables = compare_run(args.run_dir, out, by=args.by, ci=args.ci, n_boot=args.n_boot, seed=args.seed,
-                         min_docs=args.min_docs, covariates=[c for c in args.covariates.split(",") if c.strip()],
+                         min_docs=args.min_docs, covariates=[c.strip() for c in args.covariates.split(",")
+                                                             if c.strip()],
                          overwrite=args.overwrite)
     prev = tables["prevalence"]
     print(f"groups: {', '.join(f'{g} ({n})' for g, n in prev.groupby('group')['n_docs'].first().items())}")
@@ -373,6 +435,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    require_path(args.run_dir, "run folder")
+    check_destination(args.out or args.run_dir / "report", overwrite=args.overwrite)
     _draw_offscreen()
     from topiclab.report import write_report
 
@@ -381,8 +445,24 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _crash_report(exc: BaseException) -> str:
+    """Write the traceback of an unexpected error to a log file; return its path."""
+    import tempfile
+    import traceback
+
+    fd, path = tempfile.mkstemp(prefix="topiclab-crash-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(f"topiclab {__version__}, python {sys.version.split()[0]}, argv {sys.argv!r}\n")
+        fh.write("".join(traceback.format_exception(exc)))
+    return path
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``topiclab`` command; return its exit status.
+
+    Bad input or settings: one line on stderr and status 2. An unexpected error (a bug): one
+    line naming a log file that holds the traceback, and status 1 (``TOPICLAB_DEBUG=1`` raises
+    it instead). Ctrl-C: status 130. Nothing half-written is left in any case.
 
     Example:
         >>> main(["corpus", "no/such/file.csv"])
@@ -396,11 +476,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"topiclab: error: {err}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("topiclab: interrupted", file=sys.stderr)
+        print("topiclab: interrupted; nothing was written", file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into `head` and closed early: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except MemoryError:
+        print("topiclab: error: out of memory; try fewer --workers, a smaller corpus or --unit document",
+              file=sys.stderr)
+        return 1
+    except OSError as err:  # the system refused: a full disk, a permission, a file that vanished
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"topiclab: error: {where}{err.strerror or err}; nothing was written", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as err:
+        if os.environ.get("TOPICLAB_DEBUG"):
+            raise
+        log = _crash_report(err)
+        print(f"topiclab: internal error ({type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}); "
+              f"this is a bug in topiclab: please report it with {log}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import false_discovery_control
 
+from topiclab.checks import check_int, check_number, check_seed
 from topiclab.distinctive import distinctive_terms, distinctive_terms_by_topic
 from topiclab.errors import ConfigError
 
@@ -47,6 +48,22 @@ def topic_columns(frame: pd.DataFrame) -> list[str]:
     """The ``topic_<i>`` columns, in topic order."""
     cols = [c for c in frame.columns if c.startswith("topic_") and c[6:].isdigit()]
     return sorted(cols, key=lambda c: int(c[6:]))
+
+
+def check_settings(*, n_boot: int = 2000, ci: float = 0.95, seed: int = 0, min_docs: int = 5,
+                   alpha: float = 0.05) -> None:
+    """Refuse, with one line, settings no comparison can use (shared by every function here).
+
+    Example:
+        >>> check_settings(n_boot=0)
+        Traceback (most recent call last):
+        topiclab.errors.ConfigError: n_boot must be a whole number >= 1, got 0
+    """
+    check_int(n_boot, "n_boot", minimum=1)
+    check_number(ci, "ci", low=0, high=1, open_low=True, open_high=True)
+    check_seed(seed)
+    check_int(min_docs, "min_docs", minimum=1)
+    check_number(alpha, "alpha", low=0, high=1, open_low=True, open_high=True)
 
 
 def _groups(frame: pd.DataFrame, by: str) -> list[str]:
@@ -96,6 +113,7 @@ def prevalence(
         >>> row["group"], round(float(row["mean"]), 3)
         ('上海', 0.8)
     """
+    check_settings(n_boot=n_boot, ci=ci, seed=seed, min_docs=min_docs)
     groups = _groups(frame, by)
     topics = topic_columns(frame)
     rng = np.random.default_rng(seed)
@@ -133,6 +151,8 @@ def differences(
         >>> round(float(r["diff"]), 2), bool(r["significant"])
         (0.6, True)
     """
+    check_settings(n_boot=n_boot, ci=ci, seed=seed, min_docs=min_docs, alpha=alpha)
+    check_int(n_perm, "n_perm", minimum=1)
     groups, labels, props, w_all = _arrays(frame, by, weighted)
     n_topics = props.shape[1]
     rng = np.random.default_rng(seed)
@@ -212,6 +232,8 @@ def divergence(
         >>> round(float(r["jsd"]), 3), bool(r["p_value"] < 0.05)
         (0.531, True)
     """
+    check_settings(seed=seed, min_docs=min_docs)
+    check_int(n_perm, "n_perm", minimum=1)
     groups, labels, props, w_all = _arrays(frame, by, weighted)
     rng = np.random.default_rng(seed)
     rows = []
@@ -242,6 +264,7 @@ def effects(
         >>> round(float(r["estimate"]), 3), r["reference"]
         (0.4, 'a')
     """
+    check_settings(n_boot=n_sims, ci=ci, seed=seed)
     groups = _groups(frame, by)
     topics = topic_columns(frame)
     labels = frame[by].astype(str)
@@ -342,8 +365,10 @@ def compare_run(
         Traceback (most recent call last):
         topiclab.errors.InputError: no/such/run: no such run folder; give a folder written by topiclab fit
     """
-    from topiclab._io import atomic_dir
+    from topiclab._io import atomic_dir, check_destination
 
+    check_settings(n_boot=n_boot, ci=ci, seed=seed, min_docs=min_docs)
+    check_destination(out, overwrite=overwrite)
     frame, tokens = load_run_table(run_dir)
     frame = frame[frame[by].notna()] if by in frame.columns else frame
     tables = {
@@ -370,7 +395,7 @@ def compare_run(
         "prevalence_intervals": prevalence_intervals(tables["prevalence"], labels),
         "differences_forest": differences_forest(tables["differences"], labels),
     }
-    with atomic_dir(out, overwrite=overwrite) as tmp:
+    with atomic_dir(out, overwrite=overwrite, kind="compare") as tmp:
         for name, table in tables.items():
             table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6f", lineterminator="\n")
         for name, fig in figures.items():

@@ -1,11 +1,19 @@
 """The full configuration of a ``topiclab fit`` run: every setting, including the seed.
 
 It reads and writes TOML (``config.toml`` in every run folder reproduces the run), and takes
-overrides of single keys, ``section.key=value``, as ``--set`` does on the command line.
+overrides of single keys, ``section.key=value``, as ``--set`` does on the command line. Every
+setting is checked when a config is made, so Python and the command line get the same one-line
+errors.
+
+Paths in a TOML file are relative to the file's own folder (a run folder's ``config.toml`` names
+its input relative to the run folder), so ``topiclab fit --config runs/x/config.toml`` works from
+any directory and keeps working when the project folder is moved as a whole. Paths given in
+Python or on the command line are relative to the current directory, as usual.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -13,14 +21,10 @@ from typing import Any
 
 import tomli_w
 
+from topiclab.checks import check_choice, check_int, check_number, check_seed
 from topiclab.errors import ConfigError, InputError
+from topiclab.names import EMBEDDINGS, FORMATS, LDA_BACKENDS, MODELS, ON_ERROR
 from topiclab.preprocess import PreprocessConfig
-
-# allowed values, here so that the command line can offer them without importing the models
-MODELS = ("lda", "nmf", "kmeans", "agglomerative")
-LDA_BACKENDS = ("tomotopy", "sklearn", "gensim")
-CLUSTER_METHODS = ("kmeans", "agglomerative")
-EMBEDDINGS = ("word2vec", "lsa", "tfidf")
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -30,7 +34,12 @@ else:  # pragma: no cover - Python 3.10
 
 @dataclass(frozen=True)
 class InputConfig:
-    """Where the corpus comes from; an empty ``path`` means the embedded seed."""
+    """Where the corpus comes from; an empty ``path`` means the embedded seed.
+
+    ``sep``: the delimiter of a CSV/TSV table (empty: ``,`` for CSV, tab for TSV). ``on_error``:
+    ``stop`` at the first unreadable file of a folder or malformed row of a table, or ``skip``
+    it (skipped ones are counted in the summary and listed in the run's manifest).
+    """
 
     path: str = ""
     format: str = "auto"
@@ -39,6 +48,16 @@ class InputConfig:
     label_col: str = ""
     region_col: str = ""
     region_map: str = ""
+    sep: str = ""
+    on_error: str = "stop"
+
+    def __post_init__(self) -> None:
+        check_choice(self.format, "input.format", FORMATS)
+        check_choice(self.on_error, "input.on_error", ON_ERROR)
+        if len(self.sep) > 1 or self.sep in ('"', "\n", "\r"):
+            raise ConfigError(f"input.sep must be one character such as ',', ';', '|' or a tab, got {self.sep!r}")
+        if not self.text_col.strip():
+            raise ConfigError("input.text_col must name a column, got an empty name")
 
 
 @dataclass(frozen=True)
@@ -48,6 +67,11 @@ class VectorizeConfig:
     no_below: int = 2
     no_above: float = 0.5
     keep_n: int = 0
+
+    def __post_init__(self) -> None:
+        check_int(self.no_below, "vectorize.no_below", minimum=1)
+        check_number(self.no_above, "vectorize.no_above", low=0, high=1, open_low=True)
+        check_int(self.keep_n, "vectorize.keep_n", minimum=0)
 
 
 @dataclass(frozen=True)
@@ -73,6 +97,18 @@ class ModelConfig:
     n_dims: int = 100
     n_init: int = 10
     embedding: str = "word2vec"
+
+    def __post_init__(self) -> None:
+        check_choice(self.name, "model.name", MODELS)
+        check_choice(self.backend, "model.backend", LDA_BACKENDS)
+        check_choice(self.embedding, "model.embedding", EMBEDDINGS)
+        check_int(self.k, "model.k", minimum=2)
+        check_seed(self.seed, "model.seed")
+        check_int(self.max_iter, "model.max_iter", minimum=0)
+        check_number(self.alpha, "model.alpha", low=0)
+        check_number(self.eta, "model.eta", low=0)
+        check_int(self.n_dims, "model.n_dims", minimum=1)
+        check_int(self.n_init, "model.n_init", minimum=1)
 
     def params(self) -> dict[str, Any]:
         """The settings that apply to this model, as estimator keyword arguments."""
@@ -105,6 +141,11 @@ class RunConfig:
     top_n: int = 10
     heldout: float = 0.0
 
+    def __post_init__(self) -> None:
+        check_int(self.workers, "run.workers", minimum=1, maximum=256)
+        check_int(self.top_n, "run.top_n", minimum=2)
+        check_number(self.heldout, "run.heldout", low=0, high=1, open_high=True)
+
 
 @dataclass(frozen=True)
 class FitConfig:
@@ -130,9 +171,38 @@ class FitConfig:
         data["preprocess"]["phrase_file"] = data["preprocess"]["phrase_file"] or ""
         return data
 
-    def to_toml(self) -> str:
-        """The configuration as TOML text."""
-        return tomli_w.dumps(self.to_dict())
+    def to_toml(self, relative_to: Path | str | None = None) -> str:
+        """The configuration as TOML text; with ``relative_to``, file paths relative to that folder.
+
+        Write a config with ``relative_to`` set to the folder it goes in: :meth:`from_toml` reads
+        paths relative to the file's folder.
+
+        Example:
+            >>> c = FitConfig(input=InputConfig(path="/data/reports.csv"))
+            >>> [line for line in c.to_toml(relative_to="/data/runs/r1").splitlines() if line.startswith("path")]
+            ['path = "../../reports.csv"']
+        """
+        data = self.to_dict()
+        if relative_to is not None:
+            base = os.path.abspath(relative_to)
+            _map_paths(data, lambda p: Path(os.path.relpath(os.path.abspath(p), base)).as_posix())
+        return tomli_w.dumps(data)
+
+    def input_files(self) -> list[Path]:
+        """Every file this config reads: the input, the region map, dictionaries, stopwords, phrases.
+
+        Example:
+            >>> FitConfig(input=InputConfig(path="a.csv")).input_files()
+            [PosixPath('a.csv')]
+        """
+        out: list[Path] = []
+
+        def keep(p: str) -> str:
+            out.append(Path(p))
+            return p
+
+        _map_paths(self.to_dict(), keep)
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, source: str = "config") -> FitConfig:
@@ -149,12 +219,24 @@ class FitConfig:
     def from_toml(cls, path: Path | str) -> FitConfig:
         """Read a config file; unknown sections and keys are errors."""
         path = Path(path)
+        if path.is_dir() and (path / "config.toml").is_file():
+            path = path / "config.toml"  # a run folder stands for its config
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise InputError(f"{path}: no such config file") from None
+            raise InputError(f"{path}: no such config file; give a config.toml, e.g. from a run folder") from None
+        except IsADirectoryError:
+            raise InputError(f"{path}: is a folder without a config.toml; give a config file") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not a UTF-8 text file; give a config.toml") from None
         except tomllib.TOMLDecodeError as exc:
             raise InputError(f"{path}: not valid TOML ({exc})") from None
+        for section in data.values():
+            if not isinstance(section, dict):
+                raise InputError(f"{path}: expected [sections] of settings at the top level; "
+                                 "see a run folder's config.toml")
+        base = path.parent
+        _map_paths(data, lambda p: os.path.abspath(os.path.join(base, p)))
         return cls.from_dict(data, source=str(path))
 
     def with_overrides(self, sets: list[str]) -> FitConfig:
@@ -170,6 +252,23 @@ class FitConfig:
                 raise ConfigError(f"--set {key.strip()!r}: no such setting; valid keys: {valid}")
             data[section][name] = _parse_value(raw.strip())
         return FitConfig.from_dict(data, source="--set")
+
+
+_PATH_KEYS = (("input", "path"), ("input", "region_map"), ("preprocess", "user_dicts"),
+              ("preprocess", "user_stopwords"), ("preprocess", "phrase_file"))
+
+
+def _map_paths(data: dict[str, Any], fn: Any) -> None:
+    """Replace every non-empty file path in a config's sections by ``fn(path)``, in place."""
+    for section, key in _PATH_KEYS:
+        part = data.get(section)
+        if not isinstance(part, dict):
+            continue
+        value = part.get(key)
+        if isinstance(value, str) and value:
+            part[key] = fn(value)
+        elif isinstance(value, list | tuple):
+            part[key] = [fn(v) if isinstance(v, str) and v else v for v in value]
 
 
 def _parse_value(raw: str) -> Any:
@@ -196,6 +295,8 @@ def _section(name: str, value: dict[str, Any], source: str) -> Any:
             return PreprocessConfig().updated(**value)
         except TypeError as exc:
             raise ConfigError(f"{source}: [preprocess] {exc}") from None
+        except ConfigError as exc:
+            raise _sourced(exc, source) from None
     cls = _SECTION_TYPES[name]
     valid = {f.name: f for f in fields(cls)}
     unknown = sorted(set(value) - set(valid))
@@ -208,4 +309,12 @@ def _section(name: str, value: dict[str, Any], source: str) -> Any:
             value = {**value, key: float(v)}
         elif not isinstance(v, expected) or (expected is int and isinstance(v, bool)):
             raise ConfigError(f"{source}: [{name}] {key} must be {expected.__name__}, got {v!r}")
-    return replace(default, **value)
+    try:
+        return replace(default, **value)
+    except ConfigError as exc:
+        raise _sourced(exc, source) from None
+
+
+def _sourced(exc: ConfigError, source: str) -> ConfigError:
+    # a setting from a file names the file; one from --set or a flag is named by its key already
+    return exc if source == "--set" else ConfigError(f"{source}: {exc}")

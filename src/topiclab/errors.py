@@ -2,7 +2,8 @@
 
 Every failure caused by the user's input or settings is a :class:`TopiclabError`
 whose message is one line naming what was wrong and what to do. The CLI prints
-it and exits with status 2; library users can catch it.
+it and exits with status 2; library users can catch it. Both kinds are also ``ValueError``s,
+as scikit-learn's ``InvalidParameterError`` is, so code that catches bad values keeps working.
 """
 
 from __future__ import annotations
@@ -20,9 +21,14 @@ class TopiclabError(Exception):
     """
 
 
-class InputError(TopiclabError):
+class InputError(TopiclabError, ValueError):
     """A source file is missing, unreadable or malformed."""
 
 
-class ConfigError(TopiclabError):
-    """A setting or option has a value that is not allowed."""
+class ConfigError(TopiclabError, ValueError):
+    """A setting or option has a value that is not allowed.
+
+    Example:
+        >>> isinstance(ConfigError("k must be >= 2"), ValueError)
+        True
+    """

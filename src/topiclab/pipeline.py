@@ -16,7 +16,7 @@ import pandas as pd
 from topiclab.cache import default_cache_dir, texts_digest
 from topiclab.config import FitConfig
 from topiclab.corpus import Corpus, load_corpus, seed_path
-from topiclab.errors import ConfigError
+from topiclab.errors import ConfigError, InputError
 from topiclab.evaluate import coherence, label_agreement, topic_diversity
 from topiclab.models import TopicModelResult, fit_estimator, heldout_perplexity, result_of
 from topiclab.preprocess import Units, preprocess
@@ -114,7 +114,7 @@ def prepare(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool
     c = config.input
     corpus = load_corpus(
         Path(c.path) if c.path else seed_path(), format=c.format, text_col=c.text_col, id_col=c.id_col or None,
-        region_col=c.region_col or None, region_map=c.region_map or None,
+        region_col=c.region_col or None, region_map=c.region_map or None, sep=c.sep or None, on_error=c.on_error,
     )
     if c.label_col and c.label_col not in corpus.meta_columns:
         raise ConfigError(f"label column {c.label_col!r} not found; the corpus has {list(corpus.meta_columns)}")
@@ -123,9 +123,45 @@ def prepare(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool
     cache = default_cache_dir() if cache_dir is True else (cache_dir or None)
     units = preprocess(corpus, config.preprocess, workers=config.run.workers, cache_dir=cache, progress=progress)
     timings["preprocess"] = time.perf_counter() - t
+    check_modelable(units, config)
     v = config.vectorize
     vocab = build_vocabulary(units.tokens, no_below=v.no_below, no_above=v.no_above, keep_n=v.keep_n or None)
     return Prepared(corpus, units, vocab, count_matrix(units.tokens, vocab), timings)
+
+
+def check_modelable(units: Units, config: FitConfig) -> None:
+    """Refuse, with the real cause and remedy, units that no topic model can be fit on.
+
+    A corpus without Chinese words, a single unit (one document, or one long line), or fewer
+    units than topics: each gets its own message, before vocabulary pruning would blame
+    ``no_below``.
+
+    Example:
+        >>> from topiclab.preprocess import preprocess
+        >>> check_modelable(preprocess(Corpus(["a"], ["Only English words here"])), FitConfig())  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        topiclab.errors.InputError: no Chinese words in the corpus: all 4 tokens were removed as non-Han ...
+    """
+    removed = sum(units.removed.values())
+    non_han = units.removed.get("non_han", 0)
+    if len(units) == 0:
+        if removed and non_han >= removed / 2:
+            share = "" if non_han == removed else f", {non_han:,} of them"
+            raise InputError(f"no Chinese words in the corpus: all {removed:,} tokens were removed{share} as "
+                             "non-Han (Latin letters or digits); topiclab models Chinese text (for Chinese mixed "
+                             "with Latin terms add --keep-non-han)")
+        raise InputError(f"no words left to model: all {removed:,} tokens were removed by the filters "
+                         f"({', '.join(f'{r} {n:,}' for r, n in units.removed.items() if n)}); "
+                         "loosen them (--pos all, --no-stopwords, --min-len 1)")
+    if len(units) == 1:
+        one = "one document" if units.n_documents == 1 else f"{units.n_documents} documents"
+        raise InputError(f"{one} gave a single {units.config.unit} unit: a topic model needs many units; "
+                         "give more documents, or cut this text into parts with --unit chunk "
+                         "(or --unit paragraph if it has paragraphs)")
+    if len(units) < config.model.k:
+        hint = "" if units.config.unit == "chunk" else "; or cut the documents into more units with --unit chunk"
+        raise InputError(f"{len(units)} units to model ({units.n_documents} documents as {units.config.unit}s) are "
+                         f"fewer than k = {config.model.k} topics; choose --k {len(units)} or less{hint}")
 
 
 def fit_prepared(prepared: Prepared, config: FitConfig) -> FitRun:

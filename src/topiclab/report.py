@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from topiclab._io import atomic_dir
+from topiclab._io import atomic_dir, check_destination
 from topiclab.runfolder import require_run_files
 
 REQUIRED = ("topics.csv", "doc_topics.csv", "metrics.json", "manifest.json", "config.toml")
@@ -180,7 +180,8 @@ def write_report(run_dir: Path, out: Path | None = None, *, overwrite: bool = Fa
     metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     page = _Page(f"topiclab report: {run_dir.resolve().name}")
-    with atomic_dir(out, overwrite=overwrite) as tmp:
+    check_destination(out, overwrite=overwrite)
+    with atomic_dir(out, overwrite=overwrite, kind="report") as tmp:
         fig_dir = tmp / "figures"
         fig_dir.mkdir()
         page.heading("Corpus")

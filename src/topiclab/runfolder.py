@@ -73,16 +73,17 @@ def write_run(fit: FitRun, out: Path, *, overwrite: bool = False) -> Path:
         >>> sorted(p.name for p in out.iterdir())[:4]
         ['config.toml', 'doc_topics.csv', 'manifest.json', 'metrics.json']
     """
-    with atomic_dir(out, overwrite=overwrite) as tmp:
+    with atomic_dir(out, overwrite=overwrite, kind="run", protect=fit.config.input_files()) as tmp:
         fit.result.topics_frame(30).to_csv(tmp / "topics.csv", index=False, float_format="%.6f", lineterminator="\n")
         fit.doc_topics().to_csv(tmp / "doc_topics.csv", index=False, float_format="%.6f", lineterminator="\n")
         if fit.config.preprocess.unit != "document":
             fit.unit_topics().to_csv(tmp / "unit_topics.csv", index=False, float_format="%.6f", lineterminator="\n")
         _dump(tmp / "metrics.json", fit.metrics)
-        (tmp / "config.toml").write_text(fit.config.to_toml(), encoding="utf-8")
+        (tmp / "config.toml").write_text(fit.config.to_toml(relative_to=out), encoding="utf-8")
         manifest = {
             "format": RUN_FORMAT, "versions": _versions(), "engine": engine_version(fit.config.preprocess.engine),
             "input_sha256": fit.input_sha256, "n_docs": len(fit.corpus), "units": fit.config.preprocess.unit,
+            "skipped": [item for source in fit.corpus.sources for item in source.skipped],
         }
         _dump(tmp / "manifest.json", manifest)
         _dump(tmp / "timings.json", {k: round(v, 3) for k, v in fit.timings.items()})
@@ -92,6 +93,27 @@ def write_run(fit: FitRun, out: Path, *, overwrite: bool = False) -> Path:
         with (tmp / "model" / "estimator.pkl").open("wb") as fh:
             pickle.dump({"estimator": fit.estimator, "terms": fit.vocabulary.terms}, fh, protocol=4)
     return out
+
+
+def input_changed(config_path: Path | str, fit: FitRun) -> str | None:
+    """A note when ``fit`` read other documents than the run whose ``config.toml`` it repeats, else None.
+
+    Compares the input hash of the run folder's manifest (beside ``config_path``) with the new fit's.
+
+    Example:
+        >>> input_changed("no/such/config.toml", None) is None  # no manifest beside it: nothing to compare
+        True
+    """
+    path = Path(config_path)
+    folder = path if path.is_dir() else path.parent
+    try:
+        before = json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("input_sha256")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not before or before == fit.input_sha256:
+        return None
+    return (f"the input differs from the one {folder} was fit on (its documents' SHA-256 changed), so the "
+            "results differ from that run's")
 
 
 def _dump(path: Path, data: dict) -> None:

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from topiclab.checks import check_int, check_seed
+
 if TYPE_CHECKING:
     from topiclab.config import FitConfig
     from topiclab.pipeline import Prepared
@@ -75,12 +77,50 @@ def parse_k_range(text: str) -> list[int]:
         raise ConfigError(f"--k {text!r}: expected start:stop:step (e.g. 5:30:5) or a list (5,10,20)") from None
 
 
+def parse_seeds(text: str) -> list[int]:
+    """``"1,2,3"`` → ``[1, 2, 3]``; each a valid seed (0 <= seed < 2**32).
+
+    Example:
+        >>> parse_seeds("1, 2,3")
+        [1, 2, 3]
+    """
+    from topiclab.errors import ConfigError
+
+    try:
+        return [int(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        raise ConfigError(f"--seeds {text!r}: expected whole numbers, e.g. 1,2,3") from None
+
+
 def _fit_one(args: tuple) -> tuple[int, int, dict, np.ndarray]:
     from topiclab.pipeline import fit_prepared
 
     prepared, config = args
     fit = fit_prepared(prepared, config)
     return config.model.k, config.model.seed, fit.metrics, fit.result.topic_term
+
+
+def check_sweep(ks: Sequence[int], seeds: Sequence[int], *, workers: int = 1) -> None:
+    """Refuse, with one line, a sweep grid that cannot run: no k or seed, repeats, k < 2, bad seeds.
+
+    Example:
+        >>> check_sweep([5, 10], [1, 1])
+        Traceback (most recent call last):
+        topiclab.errors.ConfigError: the sweep lists seed 1 more than once; list each once
+    """
+    from topiclab.errors import ConfigError
+
+    if len(seeds) < 1 or len(ks) < 1:
+        raise ConfigError("a sweep needs at least one k and one seed")
+    for what, values in (("k", ks), ("seed", seeds)):
+        repeated = sorted({v for v in values if list(values).count(v) > 1})
+        if repeated:
+            raise ConfigError(f"the sweep lists {what} {', '.join(map(str, repeated))} more than once; list each once")
+    for k in ks:
+        check_int(k, "k", minimum=2)
+    for s in seeds:
+        check_seed(s)
+    check_int(workers, "workers", minimum=1, maximum=256)
 
 
 def sweep(prepared: Prepared, config: FitConfig, ks: Sequence[int], seeds: Sequence[int], *, workers: int = 1,
@@ -103,10 +143,8 @@ def sweep(prepared: Prepared, config: FitConfig, ks: Sequence[int], seeds: Seque
 
     from tqdm import tqdm
 
-    from topiclab.errors import ConfigError
 
-    if len(seeds) < 1 or len(ks) < 1:
-        raise ConfigError("a sweep needs at least one k and one seed")
+    check_sweep(ks, seeds, workers=workers)
     jobs = [(prepared, config.with_overrides([f"model.k={k}", f"model.seed={s}"])) for k in ks for s in seeds]
     bar = tqdm(total=len(jobs), unit="fit", desc="sweep", disable=not progress, file=sys.stderr)
     with bar:

@@ -70,9 +70,13 @@ def build_vocabulary(
     if keep_n is not None:
         kept = kept[:keep_n]
     if not kept:
+        rare = sum(1 for c in df.values() if c < no_below)
+        common = sum(1 for c in df.values() if c > limit)
         raise ConfigError(
-            f"the vocabulary is empty after pruning {len(df)} terms over {n} units with no_below={no_below}, "
-            f"no_above={no_above}; lower no_below or raise no_above"
+            f"the vocabulary is empty: of {len(df)} terms over {n} units, {rare} are in fewer than "
+            f"no_below={no_below} units and {common} in more than no_above={no_above:g} of them; "
+            + ("raise no_above (--set vectorize.no_above=0.9) or give more varied documents" if common >= rare
+               else "lower no_below (--set vectorize.no_below=1) or give more documents")
         )
     return Vocabulary(tuple(t for t, _ in kept), tuple(c for _, c in kept), n)
 

@@ -66,17 +66,20 @@ def load_corpus(
     region_col: str | None = None,
     region_map: Path | str | None = None,
     regions: bool = True,
+    sep: str | None = None,
+    on_error: str = "stop",
 ) -> Corpus:
     """Read a source and infer each document's region (see :mod:`topiclab.corpus.regions`).
 
     ``regions=False`` skips region inference (for steps that do not use it, e.g. tokenising).
+    ``sep`` and ``on_error``: see :func:`read_source`.
 
     Example:
         >>> corpus = load_corpus(seed_path())
         >>> corpus.get(corpus.doc_ids[21]).meta["region"]
         '浙江'
     """
-    corpus = read_source(Path(path), format=format, text_col=text_col, id_col=id_col)
+    corpus = read_source(Path(path), format=format, text_col=text_col, id_col=id_col, sep=sep, on_error=on_error)
     if not regions:
         return corpus
     return assign_regions(corpus, column=region_col, mapping=Path(region_map) if region_map else None)
@@ -128,6 +131,9 @@ def summarize(corpus: Corpus) -> str:
         lines.append(f"source: {s.path} (format {s.format}, encoding {s.encoding or 'n/a'})")
         if s.n_empty_dropped:
             lines.append(f"dropped: {s.n_empty_dropped} empty document(s) of {s.n_read}")
+        if s.skipped:
+            shown = "; ".join(s.skipped[:3]) + (f"; and {len(s.skipped) - 3} more" if len(s.skipped) > 3 else "")
+            lines.append(f"skipped: {len(s.skipped)} unreadable file(s) or row(s) ({shown})")
     if "region" in corpus.meta_columns:
         counts = Counter(r or "(none)" for r in corpus.column("region"))
         lines.append("regions: " + ", ".join(f"{r} {n}" for r, n in sorted(counts.items())))

@@ -42,26 +42,31 @@ def detect_encoding(data: bytes, *, name: str = "<bytes>") -> str:
     sample = data[:65536]
     if b"\x00" in sample or sum(b in _BINARY_BYTES for b in sample) > len(sample) // 100 + 1:
         raise InputError(f"{name}: looks like a binary file, not text; give a UTF-8 or GB18030 text or table")
+    failures = {}
     for encoding in ("utf-8", "gb18030"):
-        if _decodes(data, encoding):
+        offset = _first_error(data, encoding)
+        if offset < 0:
             return encoding
-    err = _first_utf8_error(data)
+        failures[encoding] = offset
+    # the decoder that read furthest tells where the bad bytes are: a GB18030 file with one
+    # broken character fails as UTF-8 at its first Chinese byte, but as GB18030 only there
+    best = max(failures, key=lambda e: failures[e])
+    offset = failures[best]
+    line = data.count(b"\n", 0, offset) + 1
     raise InputError(
-        f"{name}: bytes at offset {err} are neither UTF-8 nor GB18030; re-save the file as UTF-8"
+        f"{name}: bytes at offset {offset} (line {line}) are neither UTF-8 nor GB18030 (it reads as "
+        f"{best.upper()} up to there); re-save the file as UTF-8"
     )
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
+    return _first_error(data, encoding) < 0
+
+
+def _first_error(data: bytes, encoding: str) -> int:
+    """The offset of the first byte ``encoding`` cannot decode, or -1."""
     try:
         data.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _first_utf8_error(data: bytes) -> int:
-    try:
-        data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return exc.start
     return -1

@@ -76,6 +76,7 @@ class SourceInfo:
     encoding: str | None
     n_read: int
     n_empty_dropped: int
+    skipped: tuple[str, ...] = ()  # "name: why" for each file or row skipped with on_error="skip"
 
 
 class Corpus(Sequence[Document]):

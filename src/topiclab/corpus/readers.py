@@ -13,6 +13,11 @@ Formats, chosen from the path unless ``format`` says otherwise:
 
 A ``.txt`` file is read as a newsletter when a table of contents is found, else as one text.
 Documents whose text is empty are dropped and counted in ``corpus.sources``.
+
+``on_error="stop"`` (the default) refuses the whole source at the first file of a folder that
+cannot be decoded, or the first malformed row of a table; ``"skip"`` leaves it out and lists it
+in ``SourceInfo.skipped``. A table whose delimiter is not the expected one (a semicolon CSV, a
+TSV named ``.csv``) is refused with the delimiter it seems to use; ``sep`` chooses one.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,18 +34,19 @@ from topiclab.corpus.encoding import decode_text, detect_encoding, read_bytes, r
 from topiclab.corpus.model import Corpus, Document, SourceInfo
 from topiclab.corpus.newsletter import parse_newsletter
 from topiclab.errors import ConfigError, InputError
+from topiclab.names import FORMATS, ON_ERROR
 
 if TYPE_CHECKING:  # pandas is imported where a table is read: JSONL and text need none of it
     import pandas as pd
 
-FORMATS = ("auto", "newsletter", "text", "dir", "csv", "tsv", "jsonl", "parquet")
 _SUFFIX_FORMAT = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
                   ".parquet": "parquet", ".pq": "parquet", ".txt": "auto-text", ".md": "auto-text"}
 CORPUS_KEYS = frozenset({"doc_id", "text", "meta"})
 
 
 def read_source(
-    path: Path, *, format: str = "auto", text_col: str = "text", id_col: str | None = None
+    path: Path, *, format: str = "auto", text_col: str = "text", id_col: str | None = None,
+    sep: str | None = None, on_error: str = "stop",
 ) -> Corpus:
     """Read one source into a corpus, without region inference (see :func:`load_corpus`).
 
@@ -51,6 +58,10 @@ def read_source(
     path = Path(path)
     if format not in FORMATS:
         raise ConfigError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+    if on_error not in ON_ERROR:
+        raise ConfigError(f"on_error must be one of {', '.join(ON_ERROR)}, got {on_error!r}")
+    if sep is not None and (len(sep) != 1 or sep in '"\r\n'):
+        raise ConfigError(f"sep must be one character such as ',', ';', '|' or a tab, got {sep!r}")
     if not path.exists():
         raise InputError(f"{path}: no such file or folder; check the path")
     fmt = format
@@ -62,7 +73,7 @@ def read_source(
                 f"use --format ({', '.join(FORMATS[1:])})"
             )
     if fmt == "dir":
-        return _read_dir(path)
+        return _read_dir(path, on_error)
     if fmt in ("auto-text", "newsletter", "text"):
         return _read_txt(path, fmt)
     if fmt == "parquet":
@@ -70,16 +81,58 @@ def read_source(
     data = read_bytes(path)
     encoding = detect_encoding(data, name=str(path))
     if fmt == "jsonl":
-        return _read_jsonl(data.decode(encoding), path, encoding, text_col, id_col)
-    sep = "\t" if fmt == "tsv" else ","
+        return _read_jsonl(data.decode(encoding), path, encoding, text_col, id_col, on_error)
+    if fmt not in ("csv", "tsv"):
+        raise ConfigError(f"format {fmt!r} does not apply to the file {path}; choose one of {', '.join(FORMATS)}")
+    return _read_delimited(data, path, fmt, encoding, sep or ("\t" if fmt == "tsv" else ","), text_col, id_col,
+                           on_error)
+
+
+_DELIMITERS = (",", "\t", ";", "|")
+
+
+def _named(sep: str) -> str:
+    return "a tab" if sep == "\t" else repr(sep)
+
+
+def _sep_hint(header: str, sep: str) -> str:
+    """'; the header seems separated by ';': add --sep ';'' when another delimiter fits the header better."""
+    counts = {d: header.count(d) for d in _DELIMITERS if d != sep}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best] > header.count(sep):
+        flag = "--sep tab" if best == "\t" else f"--sep '{best}'"
+        return f"; the header seems separated by {_named(best)}, not {_named(sep)}: add {flag}"
+    return ""
+
+
+def _read_delimited(
+    data: bytes, path: Path, fmt: str, encoding: str, sep: str, text_col: str, id_col: str | None, on_error: str
+) -> Corpus:
     import pandas as pd
 
+    header = data.decode(encoding, errors="replace").lstrip("\ufeff").split("\n", 1)[0]
+    skipped: list[str] = []
     try:
-        frame = pd.read_csv(io.BytesIO(data), sep=sep, encoding=encoding, dtype={text_col: str},
-                            keep_default_na=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            frame = pd.read_csv(io.BytesIO(data), sep=sep, encoding=encoding, dtype={text_col: str},
+                                on_bad_lines="warn" if on_error == "skip" else "error")
+        for w in caught:
+            if issubclass(w.category, pd.errors.ParserWarning):
+                skipped.extend(f"{path.name}: {line.strip()}" for line in str(w.message).splitlines()
+                               if line.strip())
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: no columns in the table; the first line must be a header") from None
     except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError(f"{path}: not a readable {fmt.upper()} table ({str(exc).splitlines()[0]})") from None
-    return _from_table(frame, path, fmt, encoding, text_col, id_col)
+        first = str(exc).splitlines()[0].replace("Error tokenizing data. C error: ", "")
+        hint = _sep_hint(header, sep) or "; fix the row, or add --on-error skip to skip malformed rows"
+        raise InputError(f"{path}: not a readable {fmt.upper()} table ({first}){hint}") from None
+    columns = [str(c) for c in frame.columns]
+    if text_col not in columns and len(columns) == 1:
+        hint = _sep_hint(header, sep)
+        if hint:
+            raise InputError(f"{path}: read as one column {columns[0]!r}{hint}")
+    return _from_table(frame, path, fmt, encoding, text_col, id_col, skipped=tuple(skipped))
 
 
 def _read_txt(path: Path, fmt: str) -> Corpus:
@@ -109,18 +162,32 @@ def _newsletter_corpus(issue: Any, path: Path, encoding: str) -> Corpus:
     return Corpus.from_documents(docs, sources=[SourceInfo(str(path), "newsletter", encoding, n, 0)])
 
 
-def _read_dir(path: Path) -> Corpus:
+def _read_dir(path: Path, on_error: str = "stop") -> Corpus:
     files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
     if not files:
         raise InputError(f"{path}: the folder has no .txt files; put one document in each .txt file")
     ids, texts, names, encodings = [], [], [], []
     dropped = 0
+    skipped: list[str] = []
     for f in files:
-        data = f.read_bytes()
+        try:
+            data = f.read_bytes()
+        except OSError as exc:
+            if on_error == "stop":
+                raise InputError(f"{f}: cannot be read ({exc.strerror}); fix it, or add --on-error skip to skip "
+                                 "unreadable files") from None
+            skipped.append(f"{f.name}: cannot be read ({exc.strerror})")
+            continue
         if not data.strip():
             dropped += 1
             continue
-        text, encoding = decode_text(data, name=str(f))
+        try:
+            text, encoding = decode_text(data, name=str(f))
+        except InputError as exc:
+            if on_error == "stop":
+                raise InputError(f"{exc}, or add --on-error skip to skip such files") from None
+            skipped.append(f"{f.name}: {str(exc).removeprefix(str(f) + ': ').split(';')[0]}")
+            continue
         if not text.strip():
             dropped += 1
             continue
@@ -129,10 +196,11 @@ def _read_dir(path: Path) -> Corpus:
         names.append(f.name)
         encodings.append(encoding)
     if not ids:
-        raise InputError(f"{path}: all {len(files)} .txt files are empty")
+        what = "were skipped or are empty" if skipped else "are empty"
+        raise InputError(f"{path}: all {len(files)} .txt files {what}; give a folder with text in its .txt files")
     found = sorted(set(encodings))
     source = SourceInfo(str(path), "dir", found[0] if len(found) == 1 else "mixed: " + ", ".join(found),
-                        len(files), dropped)
+                        len(files), dropped, tuple(skipped))
     return Corpus(ids, texts, {"source_file": names, "encoding": encodings}, sources=[source])
 
 
@@ -150,56 +218,68 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         raise InputError(f"{path}: not a readable Parquet file ({type(exc).__name__})") from None
 
 
-def _read_jsonl(text: str, path: Path, encoding: str, text_col: str, id_col: str | None) -> Corpus:
+def _read_jsonl(
+    text: str, path: Path, encoding: str, text_col: str, id_col: str | None, on_error: str = "stop"
+) -> Corpus:
     lines = [line for line in text.splitlines() if line.strip()]
+    skipped: list[str] = []
     try:  # one parse of the whole file at C speed; line by line only to report what is wrong
         records = json.loads("[" + ",".join(lines) + "]")
         if not all(isinstance(r, dict) for r in records):
             raise ValueError
-    except ValueError:
-        records = _jsonl_records(text, path)
-    if records and all(set(r) >= CORPUS_KEYS and isinstance(r["meta"], dict) for r in records):
-        return _corpus_records(records, path, encoding)
+    except (ValueError, RecursionError):
+        records, skipped = _jsonl_records(text, path, on_error)
+    if not records:
+        raise InputError(f"{path}: no JSON object in the file; give one JSON object a line")
+    if all(set(r) >= CORPUS_KEYS and isinstance(r["meta"], dict) for r in records):
+        return _corpus_records(records, path, encoding, tuple(skipped))
     keys = dict.fromkeys(str(k) for r in records for k in r)
     columns = {k: [r.get(k) for r in records] for k in keys}
-    return _from_columns(columns, len(records), path, "jsonl", encoding, text_col, id_col)
+    return _from_columns(columns, len(records), path, "jsonl", encoding, text_col, id_col, tuple(skipped))
 
 
-def _jsonl_records(text: str, path: Path) -> list[dict]:
-    records = []
+def _jsonl_records(text: str, path: Path, on_error: str) -> tuple[list[dict], list[str]]:
+    records, skipped = [], []
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{lineno}: not valid JSON ({exc.msg}); one JSON object a line") from None
-        if not isinstance(obj, dict):
-            raise InputError(f"{path}:{lineno}: expected a JSON object, found {type(obj).__name__}")
-        records.append(obj)
-    return records
+        except (json.JSONDecodeError, RecursionError) as exc:
+            why = f"not valid JSON ({getattr(exc, 'msg', 'nested too deeply')})"
+        else:
+            if isinstance(obj, dict):
+                records.append(obj)
+                continue
+            why = f"expected a JSON object, found {type(obj).__name__}"
+        if on_error == "stop":
+            raise InputError(f"{path}:{lineno}: {why}; one JSON object a line (or add --on-error skip "
+                             "to skip bad lines)")
+        skipped.append(f"{path.name}:{lineno}: {why}")
+    return records, skipped
 
 
-def _corpus_records(records: list[dict], path: Path, encoding: str) -> Corpus:
+def _corpus_records(records: list[dict], path: Path, encoding: str, skipped: tuple[str, ...] = ()) -> Corpus:
     docs = [Document(str(r["doc_id"]), str(r["text"] or ""), r["meta"]) for r in records]
     kept = [d for d in docs if d.text.strip()]
     if not kept:
         raise InputError(f"{path}: all {len(docs)} documents have empty text")
     _check_unique((d.doc_id for d in kept), path, "doc_id")
-    info = SourceInfo(str(path), "corpus-jsonl", encoding, len(docs), len(docs) - len(kept))
+    info = SourceInfo(str(path), "corpus-jsonl", encoding, len(docs), len(docs) - len(kept), skipped)
     return Corpus.from_documents(kept, sources=[info])
 
 
 def _from_table(
-    frame: pd.DataFrame, path: Path, fmt: str, encoding: str | None, text_col: str, id_col: str | None
+    frame: pd.DataFrame, path: Path, fmt: str, encoding: str | None, text_col: str, id_col: str | None,
+    skipped: tuple[str, ...] = (),
 ) -> Corpus:
     columns = {str(c): _py_values(frame[c]) for c in frame.columns}
-    return _from_columns(columns, len(frame), path, fmt, encoding, text_col, id_col)
+    return _from_columns(columns, len(frame), path, fmt, encoding, text_col, id_col, skipped)
 
 
 def _from_columns(
     columns: dict[str, list[Any]], n_read: int, path: Path, fmt: str, encoding: str | None, text_col: str,
-    id_col: str | None,
+    id_col: str | None, skipped: tuple[str, ...] = (),
 ) -> Corpus:
     """A corpus from equal-length columns (missing values as None): texts, ids, metadata."""
     columns = {c.lstrip("\ufeff").strip(): v for c, v in columns.items()}
@@ -216,7 +296,7 @@ def _from_columns(
     ids = [all_ids[i] for i in keep]
     _check_unique(ids, path, id_col or "row number")
     meta = {c: [v[i] for i in keep] for c, v in columns.items() if c not in (text_col, id_col)}
-    info = SourceInfo(str(path), fmt, encoding, n_read, n_read - len(keep))
+    info = SourceInfo(str(path), fmt, encoding, n_read, n_read - len(keep), skipped)
     return Corpus(ids, [str(texts[i]) for i in keep], meta, sources=[info])
 
 

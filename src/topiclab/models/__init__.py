@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-from topiclab.config import CLUSTER_METHODS, LDA_BACKENDS, MODELS
 from topiclab.errors import ConfigError
 from topiclab.models.estimators import LDA, NMF, TfidfClusters, class_tfidf
 from topiclab.models.result import TopicModelResult, load_result
+from topiclab.names import CLUSTER_METHODS, LDA_BACKENDS, MODELS
 
 __all__ = [
     "CLUSTER_METHODS", "LDA", "LDA_BACKENDS", "MODELS", "NMF", "TfidfClusters", "TopicModelResult",

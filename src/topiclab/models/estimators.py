@@ -26,8 +26,9 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from topiclab.config import CLUSTER_METHODS, EMBEDDINGS, LDA_BACKENDS
+from topiclab.checks import check_seed
 from topiclab.errors import ConfigError
+from topiclab.names import CLUSTER_METHODS, EMBEDDINGS, LDA_BACKENDS
 
 
 def _rows_to_one(m: np.ndarray) -> np.ndarray:
@@ -37,7 +38,8 @@ def _rows_to_one(m: np.ndarray) -> np.ndarray:
     return out
 
 
-def _check_k(k: int, n_units: int, n_terms: int) -> None:
+def _check_k(k: int, n_units: int, n_terms: int, seed: Any = 0) -> None:
+    check_seed(seed, "random_state")
     if not isinstance(k, int | np.integer) or k < 2:
         raise ConfigError(f"k must be a whole number >= 2, got {k!r}")
     if k > n_units:
@@ -79,7 +81,7 @@ class LDA(TransformerMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any = None) -> LDA:
         counts = _counts(X)
-        _check_k(self.n_components, counts.shape[0], counts.shape[1])
+        _check_k(self.n_components, counts.shape[0], counts.shape[1], self.random_state)
         if self.backend not in LDA_BACKENDS:
             raise ConfigError(f"unknown LDA backend {self.backend!r}; choose one of {', '.join(LDA_BACKENDS)}")
         if isinstance(self.alpha, str) and (self.backend != "gensim" or self.alpha not in ("asymmetric", "auto")):
@@ -209,7 +211,7 @@ class NMF(TransformerMixin, BaseEstimator):
         from sklearn.decomposition import NMF as SkNMF
 
         counts = _counts(X)
-        _check_k(self.n_components, counts.shape[0], counts.shape[1])
+        _check_k(self.n_components, counts.shape[0], counts.shape[1], self.random_state)
         self.model_ = SkNMF(n_components=self.n_components, init="nndsvda", max_iter=self.max_iter,
                             random_state=self.random_state)
         self.tfidf_ = fit_tfidf(counts)
@@ -290,7 +292,7 @@ class TfidfClusters(TransformerMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any = None) -> TfidfClusters:
         counts = _counts(X)
-        _check_k(self.n_clusters, counts.shape[0], counts.shape[1])
+        _check_k(self.n_clusters, counts.shape[0], counts.shape[1], self.random_state)
         self._check()
         vectors = self._embed(counts, fit=True)
         if self.method == "kmeans":

@@ -9,21 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from topiclab.errors import ConfigError
+from topiclab.names import DEFAULT_CHUNK_SIZE, DEFAULT_ENGINE, DEFAULT_MIN_LEN, DEFAULT_POS, UNITS
 from topiclab.preprocess.lexicon import TAGS, file_digest
 from topiclab.preprocess.normalize import check_mode
 from topiclab.preprocess.segment import check_engine, engine_version
 
-UNITS = ("document", "paragraph", "chunk", "auto")
 # unit = "auto": paragraphs for a corpus of fewer documents than this, whole documents from it
 # on. In experiments/table_defaults, CSL subsets of 25-100 abstracts had more coherent topics
 # by paragraph (as the seed's 23 articles did) and subsets of 200 and more by document.
 AUTO_DOCUMENTS_FROM = 200
 # Part of every cache key, with topiclab's version: bump when cached results change shape.
 CACHE_SCHEMA = 1
-# Nouns, place and organisation names, other proper nouns, verbal and adjectival nouns,
-# abbreviations (长三角-type j), idioms (l), and verbs: content words. Person names (nr) are
-# left out by default: in bylined writing they name authors, not themes.
-DEFAULT_POS = ("n", "ng", "ns", "nt", "nz", "vn", "an", "j", "l", "v")
 
 
 @dataclass(frozen=True)
@@ -39,14 +35,14 @@ class PreprocessConfig:
         topiclab.errors.ConfigError: unknown engine 'thulac'; choose one of rjieba, jieba
     """
 
-    engine: str = "rjieba"
+    engine: str = DEFAULT_ENGINE
     policy_dict: bool = True
     user_dicts: tuple[str, ...] = ()
     stopwords: bool = True
     boilerplate: bool = True
     user_stopwords: tuple[str, ...] = ()
     pos: tuple[str, ...] | None = DEFAULT_POS
-    min_len: int = 2
+    min_len: int = DEFAULT_MIN_LEN
     han_only: bool = True
     urls: str = "remove"
     emails: str = "remove"
@@ -57,7 +53,7 @@ class PreprocessConfig:
     phrase_threshold: float = 0.5
     phrase_file: str | None = None
     unit: str = "document"
-    chunk_size: int = 200
+    chunk_size: int = DEFAULT_CHUNK_SIZE
 
     def __post_init__(self) -> None:
         check_engine(self.engine)

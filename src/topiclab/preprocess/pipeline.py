@@ -35,8 +35,9 @@ from typing import Any
 from tqdm import tqdm
 
 from topiclab.cache import Cache, texts_digest
+from topiclab.checks import check_int
 from topiclab.corpus.model import Corpus, split_paragraphs
-from topiclab.errors import ConfigError, InputError
+from topiclab.errors import InputError
 from topiclab.preprocess.config import PreprocessConfig
 from topiclab.preprocess.lexicon import (
     boilerplate_stopwords,
@@ -178,8 +179,7 @@ def tag_corpus(
         >>> tag_corpus(["长三角。\\n\\n集成电路产业"], PreprocessConfig())[0][1]
         (['集成电路', '产业'], ['nz', 'n'])
     """
-    if workers < 1:
-        raise ConfigError(f"workers must be at least 1, got {workers}")
+    check_int(workers, "workers", minimum=1, maximum=256)
     batches = _batches(texts)
     bar = tqdm(total=len(texts), unit="doc", desc="segmenting", disable=not progress, file=sys.stderr)
     with bar:
@@ -281,6 +281,7 @@ def preprocess(
         ('000_d5b3804f19d0bc92-01#p1', ('集成电路产业',))
     """
     config = config or PreprocessConfig()
+    check_int(workers, "workers", minimum=1, maximum=256)
     if len(corpus) == 0:
         raise InputError("the corpus has no documents")
     # keyed by the settings as given; the units carry the concrete unit ("auto" resolved)
@@ -384,6 +385,7 @@ def preprocess_file(
         >>> len(preprocess_file(seed_path(), load_seed, PreprocessConfig()))
         23
     """
+    check_int(workers, "workers", minimum=1, maximum=256)
     cache = Cache(cache_dir)
     source_key = ""
     if cache_dir is not None and path.is_file():

@@ -30,10 +30,9 @@ from typing import Any
 import numpy as np
 
 from topiclab.errors import ConfigError
+from topiclab.names import ENGINES
 from topiclab.preprocess.lexicon import DictEntry
 from topiclab.preprocess.posseg_hmm import PossegHMM
-
-ENGINES = ("rjieba", "jieba")
 
 _HAN = re.compile("([\u4e00-\u9fd5]+)")  # jieba's own Han range
 _INTERNAL = re.compile(r"^[a-zA-Z0-9+#&._]+$")  # non-Han characters jieba keeps inside a block

@@ -1,0 +1,24 @@
+"""Names and allowed values shared by the stages and the command line.
+
+Kept in a module that imports nothing, so that ``topiclab --help`` and argument errors answer
+without loading NumPy, pandas or the segmenter.
+"""
+
+from __future__ import annotations
+
+FORMATS = ("auto", "newsletter", "text", "dir", "csv", "tsv", "jsonl", "parquet")
+ON_ERROR = ("stop", "skip")  # what a reader does with a bad file of a folder or a bad row of a table
+UNITS = ("document", "paragraph", "chunk", "auto")
+ENGINES = ("rjieba", "jieba")
+MODELS = ("lda", "nmf", "kmeans", "agglomerative")
+LDA_BACKENDS = ("tomotopy", "sklearn", "gensim")
+CLUSTER_METHODS = ("kmeans", "agglomerative")
+EMBEDDINGS = ("word2vec", "lsa", "tfidf")
+
+# Nouns, place and organisation names, other proper nouns, verbal and adjectival nouns,
+# abbreviations (长三角-type j), idioms (l), and verbs: content words. Person names (nr) are
+# left out by default: in bylined writing they name authors, not themes.
+DEFAULT_POS = ("n", "ng", "ns", "nt", "nz", "vn", "an", "j", "l", "v")
+DEFAULT_ENGINE = "rjieba"
+DEFAULT_MIN_LEN = 2
+DEFAULT_CHUNK_SIZE = 200
