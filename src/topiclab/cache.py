@@ -2,7 +2,14 @@
 
 Entries are pickles written atomically under ``$TOPICLAB_CACHE`` (default
 ``~/.cache/topiclab``). Keys hash the input texts and every setting and file content that
-changes the result, so a stale entry is never read; a corrupt one is treated as missing.
+changes the result, so a stale entry is never read.
+
+Each entry is a header (magic ``TLCACHE``, a format byte, the SHA-256 digest of the payload)
+followed by the pickled payload. An entry is unpickled only when its header and digest check
+out; anything else (truncated, a flipped bit, the bare pickles of earlier versions, a payload
+that does not unpickle) is a miss: the entry is deleted, one warning is logged and the next
+``put`` rebuilds it.
+
 The folder is kept under ``$TOPICLAB_CACHE_MB`` megabytes (default 2048): after a write, the
 entries used longest ago are deleted first (reading an entry marks it used).
 """
@@ -22,6 +29,11 @@ from topiclab._io import atomic_file
 from topiclab.errors import InputError
 
 log = logging.getLogger(__name__)
+
+_MAGIC = b"TLCACHE"
+_FORMAT = 1  # bump when the header changes; entries of another format are misses
+_HEADER = _MAGIC + bytes([_FORMAT])
+_DIGEST_SIZE = hashlib.sha256().digest_size
 
 
 def default_cache_dir() -> Path:
@@ -79,16 +91,35 @@ class Cache:
         return self.folder / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:40]}.pkl"
 
     def get(self, kind: str, key: str) -> Any | None:
+        """The value stored under ``(kind, key)``, or None when there is none or it does not check out.
+
+        Example:
+            >>> import tempfile
+            >>> c = Cache(Path(tempfile.mkdtemp()))
+            >>> c.put("tokens", "abc", [1, 2])
+            >>> entry = next(c.folder.glob("*.pkl"))
+            >>> _ = entry.write_bytes(entry.read_bytes()[:-1])  # truncated
+            >>> c.get("tokens", "abc"), entry.exists()
+            (None, False)
+        """
         if self.folder is None:
             return None
         path = self._path(kind, key)
-        if not path.is_file():
-            return None
         try:
             with path.open("rb") as fh:
-                value = pickle.load(fh)
-        except Exception:  # a truncated or foreign file is a miss, not a failure
-            log.warning("ignoring unreadable cache entry %s", path)
+                data = fh.read()
+                identity = _identity(os.fstat(fh.fileno()))
+        except FileNotFoundError:  # never written, or evicted by another process meanwhile
+            return None
+        except OSError as exc:  # unreadable here is not proof of damage: leave it to its owner
+            log.warning("%s: cache entry cannot be read (%s); computing the result instead", path, exc)
+            return None
+        problem, value = _decode(data)
+        if problem:
+            # an entry of an earlier version is expected after an upgrade: worth a debug line only
+            level = logging.DEBUG if problem.startswith("is not in topiclab's") else logging.WARNING
+            log.log(level, "%s: cache entry %s; ignored and deleted, the result is computed again", path, problem)
+            _discard(path, identity)
             return None
         with contextlib.suppress(OSError):  # mark it used, for eviction; a read-only cache still reads
             os.utime(path)
@@ -100,7 +131,13 @@ class Cache:
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self._path(kind, key)
         with atomic_file(path, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            # header with a blank digest, the pickle streamed through the hash (no second copy of
+            # the bytes in memory), then the digest filled in; the rename happens only after this
+            fh.write(_HEADER + bytes(_DIGEST_SIZE))
+            writer = _HashingWriter(fh)
+            pickle.dump(value, writer, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.seek(len(_HEADER))
+            fh.write(writer.digest.digest())
         self.evict(keep=path)
 
     def evict(self, limit: int | None = None, *, keep: Path | None = None) -> list[Path]:
@@ -134,3 +171,44 @@ class Cache:
                 deleted.append(path)
             total -= size
         return deleted
+
+
+class _HashingWriter:
+    """A write-only file that hashes what it passes on to ``fh``."""
+
+    def __init__(self, fh: Any) -> None:
+        self.fh = fh
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return int(self.fh.write(data))
+
+
+def _decode(data: bytes) -> tuple[str, Any]:
+    """``("", value)`` for an entry whose header and digest check out, else ``(problem, None)``."""
+    start = len(_HEADER) + _DIGEST_SIZE
+    if len(data) < start and _MAGIC.startswith(data[:len(_MAGIC)]):  # empty, or cut inside the header
+        return "is truncated", None
+    if not data.startswith(_MAGIC):
+        return "is not in topiclab's cache format (written by an earlier version?)", None
+    if data[len(_MAGIC)] != _FORMAT:
+        return f"has format {data[len(_MAGIC)]}, this version reads {_FORMAT}", None
+    payload = memoryview(data)[start:]  # a view: the payload is not copied to be hashed or unpickled
+    if hashlib.sha256(payload).digest() != data[len(_HEADER):start]:
+        return "does not match its checksum (truncated or damaged)", None
+    try:
+        return "", pickle.loads(payload)
+    except Exception as exc:  # a checksum-valid payload from a different environment (e.g. a class since removed)
+        return f"does not unpickle ({type(exc).__name__}: {exc})", None
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int]:
+    return stat.st_dev, stat.st_ino
+
+
+def _discard(path: Path, identity: tuple[int, int]) -> None:
+    """Delete the bad entry at ``path`` unless another process has meanwhile replaced it (with a good one)."""
+    with contextlib.suppress(OSError):  # another process may delete it too
+        if _identity(path.stat()) == identity:
+            path.unlink()
