@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from test_compare import simulate
-from topiclab.compare import differences, prevalence
+from topiclab.comparisons import differences, prevalence
 
 
 def main() -> None:

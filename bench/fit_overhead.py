@@ -21,7 +21,7 @@ from corpora import csl_texts
 
 from topiclab.corpus import Corpus
 from topiclab.models import LDA, NMF, TfidfClusters
-from topiclab.models.estimators import _words
+from topiclab.models.lda_tomotopy import unit_words
 from topiclab.preprocess import PreprocessConfig, preprocess
 from topiclab.vectorize import build_vocabulary, count_matrix, tfidf_matrix
 
@@ -50,7 +50,7 @@ def main() -> None:
     units = preprocess(Corpus([str(i) for i in range(len(texts))], texts), PreprocessConfig())
     vocab = build_vocabulary(units.tokens)  # topiclab fit's default pruning
     counts = count_matrix(units.tokens, vocab)
-    words = _words(counts)
+    words = unit_words(counts)
 
     def raw_tomotopy() -> None:
         m = tomotopy.LDAModel(k=13, alpha=0.1, eta=0.01, seed=1)

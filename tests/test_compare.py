@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from topiclab.compare import differences, divergence, prevalence
+from topiclab.comparisons import differences, divergence, prevalence
 from topiclab.errors import ConfigError
 
 
@@ -108,7 +108,7 @@ def test_compare_cli_on_a_seed_run(tmp_path: Path):
 
 
 def test_effects_recover_a_planted_group_effect_with_posterior_draws():
-    from topiclab.compare import effects
+    from topiclab.comparisons import effects
 
     rng = np.random.default_rng(4)
     frame, truth = simulate(rng, shift=0.2, n=80)

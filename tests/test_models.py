@@ -11,8 +11,8 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.pipeline import make_pipeline
 
 from topiclab.errors import ConfigError
-from topiclab.models import LDA, NMF, TfidfClusters, fit_model, load_result
-from topiclab.vectorize import build_vocabulary, count_matrix, from_gensim, to_gensim
+from topiclab.models import LDA, NMF, Priors, TfidfClusters, fit_model, load_result
+from topiclab.vectorize import build_vocabulary, count_matrix, fit_tfidf, from_gensim, to_gensim
 
 THEMES = {
     "chips": ["集成电路", "芯片", "晶圆", "封装", "设计", "制造"],
@@ -133,6 +133,82 @@ def test_word2vec_clusters_are_reproducible_and_seed_dependent(planted):
     a = TfidfClusters(3, random_state=4).fit(counts)
     b = TfidfClusters(3, random_state=4).fit(counts)
     c = TfidfClusters(3, random_state=5).fit(counts)
-    assert np.array_equal(a.word_vectors_, b.word_vectors_) and np.array_equal(a.labels_, b.labels_)
-    assert not np.array_equal(a.word_vectors_, c.word_vectors_)
+    assert np.array_equal(a.embedding_.word_vectors, b.embedding_.word_vectors)
+    assert np.array_equal(a.labels_, b.labels_)
+    assert not np.array_equal(a.embedding_.word_vectors, c.embedding_.word_vectors)
 
+
+
+def test_each_lda_backend_records_the_priors_it_used(planted, tmp_path):
+    counts, vocab, _ = planted
+    sk = fit_model(counts, vocab.terms, model="lda", backend="sklearn", k=4, seed=1)
+    assert sk.priors == Priors(alpha=0.25, eta=0.25, alpha_initial=0.25, eta_initial=0.25)  # 1/k, fixed
+    sk3 = LDA(3, backend="sklearn", alpha=0.2, eta=0.05, max_iter=5, random_state=1).fit(counts)
+    assert (sk3.priors_.alpha, sk3.priors_.eta) == (0.2, 0.05)
+    gs = fit_model(counts, vocab.terms, model="lda", backend="gensim", k=3, seed=1)
+    assert gs.priors == Priors(1 / 3, 1 / 3, 1 / 3, 1 / 3)
+    auto = fit_model(counts, vocab.terms, model="lda", backend="gensim", k=3, seed=1, alpha="auto")
+    assert isinstance(auto.priors.alpha, tuple) and len(auto.priors.alpha) == 3  # learned, one value a topic
+    assert auto.priors.alpha != (1 / 3,) * 3 and auto.priors.alpha_initial == 1 / 3 and auto.priors.learned == ("alpha",)
+    asym = LDA(3, backend="gensim", alpha="asymmetric", random_state=1).fit(counts).priors_
+    assert asym.alpha == asym.alpha_initial and asym.alpha[0] > asym.alpha[1] > asym.alpha[2] and asym.learned == ()
+    tt = fit_model(counts, vocab.terms, model="lda", k=3, seed=1)
+    # tomotopy starts from its defaults, 0.1 and 0.01, and re-estimates alpha every 10 sweeps
+    assert (tt.priors.alpha_initial, tt.priors.eta_initial, tt.priors.eta, tt.priors.learned) == (0.1, 0.01, 0.01,
+                                                                                                   ("alpha",))
+    assert tt.priors.alpha != 0.1 and tt.priors.alpha_vector(3).shape == (3,)
+    given = LDA(3, alpha=0.5, eta=0.02, max_iter=50, random_state=1).fit(counts).priors_
+    assert (given.alpha_initial, given.eta_initial) == (0.5, 0.02)
+    for result in (sk, auto, tt):
+        result.save(tmp_path / result.backend)
+        assert load_result(tmp_path / result.backend).priors == result.priors  # result.json carries them
+    assert fit_model(counts, vocab.terms, model="nmf", k=3).priors is None
+
+
+@pytest.mark.parametrize(("model", "backend", "used"), [("lda", "gensim", "gensim"), ("nmf", "tomotopy", "sklearn"),
+                                                        ("agglomerative", "tomotopy", "sklearn")])
+def test_the_result_names_the_library_that_fitted_it(planted, model, backend, used):
+    counts, vocab, _ = planted
+    assert fit_model(counts, vocab.terms, model=model, k=3, backend=backend).backend == used
+
+
+def test_new_units_get_the_same_proportions_alone_or_in_a_batch_and_after_pickling(planted):
+    counts, _, _ = planted
+    for est in (LDA(3, random_state=1), LDA(3, backend="sklearn", random_state=1),
+                LDA(3, backend="gensim", alpha="auto", random_state=1), TfidfClusters(3, n_dims=10, random_state=1)):
+        est.fit(counts)
+        batch = est.transform(counts[:6])
+        alone = np.vstack([est.transform(counts[i:i + 1]) for i in range(6)])
+        assert np.allclose(batch, alone, atol=1e-12) and np.array_equal(est.transform(counts[:6]), batch)
+        assert np.array_equal(pickle.loads(pickle.dumps(est)).transform(counts[:6]), batch)
+
+
+def test_input_is_checked_the_scikit_learn_way(planted):
+    counts, _, _ = planted
+    est = NMF(3, random_state=0).fit(counts)
+    assert est.n_features_in_ == counts.shape[1] and est.get_feature_names_out().tolist() == ["nmf0", "nmf1", "nmf2"]
+    with pytest.raises(ConfigError, match=f"X has 2 features, but NMF is expecting {counts.shape[1]} features"):
+        est.transform(np.ones((1, 2)))
+    with pytest.raises(ConfigError, match=r"^Expected 2D array, got 1D array instead; Reshape your data"):
+        est.transform(np.ones(counts.shape[1]))
+    with pytest.raises(ConfigError, match=r"^Input X contains NaN\.$"):
+        LDA(2).fit(np.array([[1.0, np.nan], [2.0, 1.0]]))
+    with pytest.raises(ConfigError, match=r"^Negative values in data passed to TfidfClusters: a document-term matrix"):
+        TfidfClusters(2).fit(np.array([[1.0, -1.0], [2.0, 1.0]]))
+    with pytest.raises(ConfigError, match=r"^Found array with 1 sample\(s\) \(shape=\(1, 3\)\) while a minimum of 2"):
+        LDA(2).fit(np.ones((1, 3)))
+    with pytest.raises(NotFittedError):
+        LDA(2).perplexity(counts)
+    with pytest.raises(ConfigError, match="max_iter must be a whole number >= 1, got 0"):
+        LDA(2, max_iter=0).fit(counts)
+    with pytest.raises(ConfigError, match="alpha must be a number > 0, got -1"):
+        LDA(2, alpha=-1).fit(counts)
+
+
+def test_fractional_weights(planted):
+    counts, _, _ = planted
+    weights = fit_tfidf(counts).transform(counts)
+    assert np.array_equal(NMF(3, random_state=0).fit(weights.multiply(0.1)).components_.shape, (3, counts.shape[1]))
+    assert fit_tfidf(counts.multiply(0.1)).transform(counts.multiply(0.1)).min() >= 0  # no negative sublinear tf
+    with pytest.warns(UserWarning, match="samples whole words: .* fractional entries of the matrix were cut"):
+        LDA(3, max_iter=20).fit(counts.multiply(1.5))

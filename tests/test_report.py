@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import io
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -10,9 +14,22 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fontTools.ttLib import TTFont
 
 from topiclab.errors import InputError
+from topiclab.plots import cjk_font_path
 from topiclab.report import write_report
+from topiclab.webfont import FAMILY
+
+EMBEDDED = re.compile(r'<style>@font-face\{font-family:"topiclab-cjk";src:url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\) '
+                      r'format\("woff"\)\}</style>')
+
+
+def _embedded_font(page: str) -> tuple[TTFont, int]:
+    """The one font a page embeds, and its size in bytes."""
+    (data,) = EMBEDDED.findall(page)
+    raw = base64.b64decode(data)
+    return TTFont(io.BytesIO(raw)), len(raw)
 
 
 def test_report_has_corpus_settings_metrics_topics_figures_and_comparison(seed_run: Path, tmp_path: Path):
@@ -63,3 +80,39 @@ def test_ldavis_keeps_topiclab_numbers_and_works_offline(seed_run: Path, tmp_pat
     page = export_ldavis(seed_run, tmp_path / "v.html").read_text(encoding="utf-8")
     assert "<script src=" not in page and "<link" not in page and "new LDAvis(" in page  # nothing fetched
     assert page == export_ldavis(seed_run, tmp_path / "w.html").read_text(encoding="utf-8")
+
+
+def test_report_html_embeds_the_glyphs_it_shows_small_and_byte_identical(seed_run: Path, tmp_path: Path):
+    out = write_report(seed_run, tmp_path / "rep")
+    page = (out / "report.html").read_text(encoding="utf-8")
+    font, size = _embedded_font(page)
+    assert size < 100_000, size  # 61.6 kB for the seed (82 kB as base64), next to 1 MB of figures
+    glyphs = set(map(chr, font.getBestCmap()))
+    shown = set(EMBEDDED.sub("", page)) - {"\n"}
+    assert shown <= glyphs, shown - glyphs
+    assert {chr(c) for c in range(0x20, 0x7F)} <= glyphs  # digits and punctuation from the same font
+    assert f"body{{font-family:'{FAMILY}'," in page  # used first
+    assert b'<meta charset="utf-8">' in (out / "report.html").read_bytes()[:1024]  # where browsers look for it
+    assert "@font-face" not in (out / "report.md").read_text(encoding="utf-8")  # figures carry their own glyphs
+    # the font's timestamps are the source file's, not the time of the build ...
+    assert font["head"].modified == TTFont(cjk_font_path(), lazy=True)["head"].modified
+    # ... and another process (other hash seed: other set orders) embeds the same bytes
+    bare = tmp_path / "bare.html"
+    bare.write_text(EMBEDDED.sub("", page), encoding="utf-8")
+    code = ("import sys, pathlib; from topiclab.webfont import embed_font; p = pathlib.Path(sys.argv[1]); "
+            "sys.stdout.buffer.write(embed_font(p.read_text(encoding='utf-8')).encode('utf-8'))")
+    res = subprocess.run([sys.executable, "-c", code, str(bare)], capture_output=True, check=True,
+                         env={**os.environ, "PYTHONHASHSEED": "12345"})
+    assert res.stdout == (out / "report.html").read_bytes()
+
+
+def test_ldavis_embeds_the_glyphs_of_every_term_it_can_show(seed_run: Path, tmp_path: Path):
+    pytest.importorskip("pyLDAvis")
+    from topiclab.ldavis import export_ldavis, prepare_ldavis
+
+    page = export_ldavis(seed_run, tmp_path / "v.html").read_text(encoding="utf-8")
+    font, _ = _embedded_font(page)
+    terms = set("".join(prepare_ldavis(seed_run).topic_info["Term"]))
+    assert terms <= set(map(chr, font.getBestCmap()))
+    assert f'svg text{{font-family:"{FAMILY}"' in page  # the terms are SVG text drawn by d3
+    assert '<meta charset="utf-8">' in page[:1024]

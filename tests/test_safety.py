@@ -14,7 +14,7 @@ import pytest
 
 from topiclab._io import atomic_dir, read_manifest, written_kind
 from topiclab.cli import main
-from topiclab.compare import prevalence
+from topiclab.comparisons import prevalence
 from topiclab.config import FitConfig, InputConfig
 from topiclab.corpus import load_corpus
 from topiclab.errors import ConfigError, InputError

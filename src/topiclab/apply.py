@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ import pandas as pd
 
 from topiclab.config import FitConfig
 from topiclab.corpus import Corpus
-from topiclab.errors import InputError
+from topiclab.errors import ConfigError, InputError
 from topiclab.pipeline import units_to_documents
 from topiclab.preprocess import PreprocessConfig, preprocess
 from topiclab.vectorize import Vocabulary, count_matrix
@@ -43,14 +44,18 @@ class FittedModel:
     estimator: Any
     vocabulary: Vocabulary
     preprocess: PreprocessConfig
+    phrases: str = ""  # the phrase table learned at fit time (TSV), joined again in new texts
 
     @property
     def k(self) -> int:
         """Number of topics or clusters."""
         return int(np.asarray(self.estimator.components_).shape[0])
 
-    def transform(self, texts: Sequence[str], ids: Sequence[str] | None = None) -> pd.DataFrame:
+    def transform(self, texts: Sequence[str] | pd.Series, ids: Sequence[str] | None = None) -> pd.DataFrame:
         """Topic proportions of new documents: ``doc_id, dominant_topic, n_terms, topic_0 …``.
+
+        The table is indexed like ``texts``: a Series keeps its index (its labels are the
+        ``doc_id`` unless ``ids`` are given), a list gets 0, 1, ….
 
         Units below the document (paragraphs) are inferred one by one and combined weighted by
         their token counts, as ``doc_topics.csv`` is. ``n_terms`` counts the document's tokens
@@ -58,23 +63,45 @@ class FittedModel:
         none (every token filtered out, or only words the run never saw) gets no proportions
         (NaN) and no dominant topic (``<NA>``) rather than a made-up one.
         """
-        ids = list(ids) if ids is not None else [f"new-{i}" for i in range(len(texts))]
-        units = preprocess(Corpus(ids, list(texts)), self.preprocess)
-        counts = count_matrix(units.tokens, self.vocabulary)
-        known = np.asarray(counts.sum(axis=1)).ravel()
-        doc_topic = np.zeros((len(units), self.k))
-        if (known > 0).any():
-            doc_topic[known > 0] = self.estimator.transform(counts[known > 0])
-        weights = [len(t) if n > 0 else 0 for t, n in zip(units.tokens, known)]
-        props = units_to_documents(doc_topic, units.doc_ids, weights).reindex(ids)
-        n_terms = pd.Series(known, index=list(units.doc_ids)).groupby(level=0, sort=False).sum()
-        props = props.astype(float)  # with no unit left at all the frame has no numeric type
-        values = props.to_numpy()
+        index = texts.index if isinstance(texts, pd.Series) else pd.RangeIndex(len(texts))
+        if ids is None:
+            ids = [str(v) for v in index] if isinstance(texts, pd.Series) else [f"new-{i}" for i in range(len(texts))]
+        ids = list(ids)
+        if len(ids) != len(texts):
+            raise ConfigError(f"{len(ids)} ids for {len(texts)} texts; give one id a text")
+        keys = [f"#{i}" for i in range(len(ids))]  # positions: the caller's ids need not be unique
+        texts = ["" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in texts]
+        config = self.preprocess
+        with tempfile.TemporaryDirectory() as tmp:
+            if self.phrases:
+                table = Path(tmp) / "phrases.tsv"
+                table.write_text(self.phrases, encoding="utf-8")
+                config = dataclasses.replace(config, phrase_file=str(table))
+            present = [i for i, t in enumerate(texts) if t.strip()]
+            units = preprocess(Corpus([keys[i] for i in present], [texts[i] for i in present]), config) if present \
+                else None
+        k = self.k
+        props = pd.DataFrame(np.nan, index=keys, columns=[f"topic_{i}" for i in range(k)])
+        n_terms = pd.Series(0, index=keys)
+        if units is not None and len(units):
+            counts = count_matrix(units.tokens, self.vocabulary)
+            known = np.asarray(counts.sum(axis=1)).ravel()
+            doc_topic = np.zeros((len(units), k))
+            if (known > 0).any():
+                doc_topic[known > 0] = self.estimator.transform(counts[known > 0])
+            weights = [len(t) if n > 0 else 0 for t, n in zip(units.tokens, known)]
+            found = units_to_documents(doc_topic, units.doc_ids, weights).astype(float)
+            props.loc[found.index] = found.to_numpy()
+            n_terms = n_terms.add(pd.Series(known, index=list(units.doc_ids)).groupby(level=0, sort=False).sum(),
+                                  fill_value=0)
+        values = props.to_numpy(dtype=float)
         dominant = pd.array(np.nan_to_num(values).argmax(axis=1), dtype="Int64")
         dominant[np.isnan(values).any(axis=1)] = pd.NA
-        props.insert(0, "n_terms", n_terms.reindex(ids, fill_value=0).astype(int).to_numpy())
+        props.insert(0, "n_terms", n_terms.reindex(keys).astype(int).to_numpy())
         props.insert(0, "dominant_topic", dominant)
-        return props.rename_axis("doc_id").reset_index()
+        props.insert(0, "doc_id", ids)
+        props.index = index
+        return props
 
 
 def load_model(run_dir: Path | str) -> FittedModel:
@@ -93,8 +120,7 @@ def load_model(run_dir: Path | str) -> FittedModel:
         saved = pickle.load(fh)  # our own run folder: pickles are only as trustworthy as their source
     config = FitConfig.from_toml(run_dir / "config.toml").preprocess
     phrases = run_dir / "model" / "phrases.tsv"
-    if config.phrases and phrases.is_file():
-        config = dataclasses.replace(config, phrase_file=str(phrases))
+    table = phrases.read_text(encoding="utf-8") if config.phrases and phrases.is_file() else ""
     terms = tuple(saved["terms"])
     vocabulary = Vocabulary(terms, (0,) * len(terms), 0)
-    return FittedModel(saved["estimator"], vocabulary, config)
+    return FittedModel(saved["estimator"], vocabulary, dataclasses.replace(config, phrase_file=None), table)

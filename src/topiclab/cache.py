@@ -63,7 +63,9 @@ def texts_digest(ids: Iterable[str], texts: Iterable[str]) -> str:
     """SHA-256 over ids and texts in order.
 
     Example:
-        >>> texts_digest(["a"], ["长三角"]) == texts_digest(["a"], ["长三角"])
+        >>> texts_digest(["a"], ["长三角"]) == hashlib.sha256("a\\0长三角\\0".encode()).hexdigest()
+        True
+        >>> texts_digest(["a"], ["长三角"]) != texts_digest(["a", ""], ["长三角", ""])  # every document counts
         True
     """
     parts = [p for pair in zip(ids, texts) for p in pair]

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from topiclab import __version__
 from topiclab._io import check_destination, check_file_destination, require_path
 from topiclab.errors import ConfigError, TopiclabError
 from topiclab.names import (
@@ -28,6 +27,7 @@ from topiclab.names import (
     MODELS,
     ON_ERROR,
     UNITS,
+    VERSION,
 )
 
 if TYPE_CHECKING:
@@ -77,50 +77,79 @@ def _sep(args: argparse.Namespace) -> str | None:
 
 
 def _add_preprocess_args(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("preprocessing")
-    g.add_argument("--unit", default="document", choices=UNITS, help="what a unit of text is (default: document)")
-    g.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE, metavar="N",
-                   help="tokens a chunk with --unit chunk (default: %(default)s)")
-    g.add_argument("--engine", default=DEFAULT_ENGINE, choices=ENGINES,
-                   help="segmenter: rjieba (fast, jieba.posseg's output) or jieba (the reference)")
-    g.add_argument("--dict", dest="user_dicts", action="append", default=[], metavar="FILE",
-                   help="user dictionary in jieba's format 'word [freq] [tag]' (repeatable)")
-    g.add_argument("--no-policy-dict", action="store_true", help="do not use the bundled policy-term dictionary")
-    g.add_argument("--stopwords", dest="user_stopwords", action="append", default=[], metavar="FILE",
-                   help="extra stopword list, one word a line (repeatable)")
-    g.add_argument("--no-stopwords", action="store_true", help="keep function words (stopwords-iso zh list off)")
-    g.add_argument("--no-boilerplate", action="store_true", help="keep policy boilerplate (推动, 加强, 进一步, ...)")
-    g.add_argument("--pos", default=",".join(DEFAULT_POS), metavar="TAGS",
-                   help="comma-separated part-of-speech tags to keep, or 'all' (default: %(default)s)")
-    g.add_argument("--min-len", type=int, default=DEFAULT_MIN_LEN, metavar="N",
-                   help="shortest token kept, in characters (default: %(default)s)")
-    g.add_argument("--keep-non-han", action="store_true", help="keep tokens with Latin letters or digits")
-    g.add_argument("--no-phrases", action="store_true", help="do not join phrases found in the corpus")
+    """The preprocessing options, one group shared by every command that preprocesses.
+
+    Options left out are None, so that a ``--config`` file's values stand; the help states the
+    default that applies then (the same for every command).
+    """
+    g = p.add_argument_group("preprocessing (defaults as for topiclab.fit)")
+    g.add_argument("--unit", default=None, choices=UNITS,
+                   help="what a unit of text is (default: auto, paragraphs below 200 documents, else documents)")
+    g.add_argument("--chunk-size", type=int, default=None, metavar="N",
+                   help=f"tokens a chunk with --unit chunk (default: {DEFAULT_CHUNK_SIZE})")
+    g.add_argument("--engine", default=None, choices=ENGINES,
+                   help=f"segmenter: rjieba (fast, jieba.posseg's output) or jieba, the reference (default: "
+                   f"{DEFAULT_ENGINE})")
+    g.add_argument("--dict", dest="user_dicts", action="append", default=None, metavar="FILE",
+                   help="user dictionary in jieba's format 'word [freq] [tag]' (repeatable; default: none)")
+    g.add_argument("--no-policy-dict", dest="policy_dict", action="store_const", const=False, default=None,
+                   help="do not use the bundled dictionary of 382 policy terms (default: used)")
+    g.add_argument("--stopwords", dest="user_stopwords", action="append", default=None, metavar="FILE",
+                   help="extra stopword list, one word a line (repeatable; default: none)")
+    g.add_argument("--no-stopwords", dest="stopwords", action="store_const", const=False, default=None,
+                   help="keep function words (default: stopwords-iso's Chinese list removes them)")
+    g.add_argument("--no-boilerplate", dest="boilerplate", action="store_const", const=False, default=None,
+                   help="keep policy boilerplate such as 推动, 加强, 进一步 (default: removed)")
+    g.add_argument("--pos", default=None, metavar="TAGS",
+                   help=f"comma-separated part-of-speech tags to keep, or 'all' (default: {','.join(DEFAULT_POS)})")
+    g.add_argument("--min-len", type=int, default=None, metavar="N",
+                   help=f"shortest token kept, in characters (default: {DEFAULT_MIN_LEN})")
+    g.add_argument("--keep-non-han", dest="han_only", action="store_const", const=False, default=None,
+                   help="keep tokens with Latin letters or digits (default: removed)")
+    g.add_argument("--no-phrases", dest="phrases", action="store_const", const=False, default=None,
+                   help="do not join phrases found in the corpus (default: joined)")
     g.add_argument("--phrases", dest="phrase_file", default=None, metavar="FILE",
-                   help="apply exactly the phrases of this table (as written by a previous run)")
-    g.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default: 1)")
+                   help="apply exactly the phrases of this table, as a run's model/phrases.tsv (default: learn them)")
+    g.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="worker processes; results are the same for any number (default: 1)")
     g.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
-                   help="on-disk cache (default: $TOPICLAB_CACHE or ~/.cache/topiclab)")
-    g.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    g.add_argument("--quiet", action="store_true", help="no progress bar")
+                   help="preprocessing cache (default: $TOPICLAB_CACHE or ~/.cache/topiclab)")
+    g.add_argument("--no-cache", action="store_true", help="neither read nor write the cache (default: use it)")
+    g.add_argument("--quiet", action="store_true", help="no progress bar (default: a bar on a terminal)")
+
+
+_PREPROCESS_KEYS = ("unit", "chunk_size", "engine", "user_dicts", "policy_dict", "user_stopwords", "stopwords",
+                    "boilerplate", "pos", "min_len", "han_only", "phrases", "phrase_file")
+
+
+def _preprocess_values(args: argparse.Namespace) -> dict[str, Any]:
+    """The preprocessing options given on the command line, as settings."""
+    values = {key: getattr(args, key) for key in _PREPROCESS_KEYS if getattr(args, key, None) is not None}
+    if "pos" in values:
+        pos = values["pos"].strip()
+        values["pos"] = "all" if pos.lower() == "all" else [t.strip() for t in pos.split(",") if t.strip()]
+    return values
 
 
 def _preprocess_config(args: argparse.Namespace) -> Any:
-    from topiclab.preprocess import PreprocessConfig
+    from topiclab.config import FitConfig
 
-    pos = None if args.pos.strip().lower() == "all" else tuple(t.strip() for t in args.pos.split(",") if t.strip())
-    return PreprocessConfig(
-        engine=args.engine, policy_dict=not args.no_policy_dict, user_dicts=tuple(args.user_dicts),
-        stopwords=not args.no_stopwords, boilerplate=not args.no_boilerplate,
-        user_stopwords=tuple(args.user_stopwords), pos=pos, min_len=args.min_len, han_only=not args.keep_non_han,
-        phrases=not args.no_phrases, phrase_file=args.phrase_file, unit=args.unit, chunk_size=args.chunk_size,
-    )
+    values = {f"preprocess.{k}": v for k, v in _preprocess_values(args).items()}
+    return FitConfig().with_values(values, source="--set").preprocess
 
 
 def _cache_dir(args: argparse.Namespace) -> Path | None:
     from topiclab.cache import default_cache_dir
 
     return None if args.no_cache else (args.cache_dir or default_cache_dir())
+
+
+def _workers(args: argparse.Namespace) -> int:
+    return 1 if args.workers is None else int(args.workers)  # 0 is an error to report, not "the default"
+
+
+def _cache(args: argparse.Namespace) -> bool | Path:
+    return False if args.no_cache else (args.cache_dir or True)
 
 
 def _progress(args: argparse.Namespace) -> bool:
@@ -130,16 +159,15 @@ def _progress(args: argparse.Namespace) -> bool:
 def _add_fit_args(p: argparse.ArgumentParser, *, single: bool = True) -> None:
     g = p.add_argument_group("model")
     g.add_argument("--config", type=Path, default=None, metavar="FILE", help="a config.toml (e.g. from a run folder)")
-    g.add_argument("--model", choices=MODELS, default=None, help="lda, nmf, kmeans or agglomerative")
+    g.add_argument("--model", choices=MODELS, default=None,
+                   help="lda, nmf (the default: the most coherent on the seed and on CSL), kmeans or agglomerative")
     g.add_argument("--backend", choices=LDA_BACKENDS, default=None,
                    help="LDA implementation: tomotopy (Gibbs sampling, the default), sklearn or gensim")
     if single:
-        g.add_argument("--k", type=int, default=None, metavar="N", help="number of topics or clusters")
-        g.add_argument("--seed", type=int, default=None, metavar="S", help="random seed")
-    g.add_argument("--unit", choices=UNITS, default=None,
-                   help="document, paragraph, chunk or auto (default: paragraphs below 200 documents, else documents)")
+        g.add_argument("--k", type=int, default=None, metavar="N", help="number of topics or clusters (default: 10)")
+        g.add_argument("--seed", type=int, default=None, metavar="S",
+                       help="random seed, 0 to 4294967295 (default: 1)")
     g.add_argument("--label-col", default=None, metavar="C", help="metadata column of known labels (NMI, ARI, purity)")
-    g.add_argument("--workers", type=int, default=None, metavar="N", help="worker processes for preprocessing")
     g.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                    help="override one setting, e.g. --set model.max_iter=100 (repeatable)")
     g.add_argument("--out", type=Path, default=None, metavar="DIR",
@@ -147,15 +175,12 @@ def _add_fit_args(p: argparse.ArgumentParser, *, single: bool = True) -> None:
                    "folder to create for the sweep's tables and figure (required)")
     g.add_argument("--overwrite", action="store_true",
                    help="replace --out in one step if it is a folder topiclab wrote and holds nothing else")
-    g.add_argument("--no-cache", action="store_true", help="neither read nor write the preprocessing cache")
-    g.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _fit_config(args: argparse.Namespace) -> Any:
     from topiclab.config import FitConfig
 
     config = FitConfig.from_toml(args.config) if args.config else FitConfig()
-    sets = []
     flags = {
         "input.path": str(args.input) if args.input is not None else None,
         "input.format": args.format if args.format != "auto" else None,
@@ -165,12 +190,11 @@ def _fit_config(args: argparse.Namespace) -> Any:
         "input.region_col": args.region_col, "input.region_map": str(args.region_map) if args.region_map else None,
         "model.name": args.model, "model.backend": args.backend,
         "model.k": getattr(args, "k", None), "model.seed": getattr(args, "seed", None),
-        "preprocess.unit": args.unit, "run.workers": args.workers,
+        "run.workers": args.workers,
+        **{f"preprocess.{k}": v for k, v in _preprocess_values(args).items()},
     }
-    for key, value in flags.items():
-        if value is not None:
-            sets.append(f"{key}={json.dumps(value, ensure_ascii=False)}")
-    return config.with_overrides(sets + list(args.sets))
+    config = config.with_values({key: value for key, value in flags.items() if value is not None}, source="--set")
+    return config.with_overrides(list(args.sets))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -183,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="topiclab", description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--version", action="version", version=f"topiclab {__version__}")
+    parser.add_argument("--version", action="version", version=f"topiclab {VERSION}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -223,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_source_args(p, optional_input=True)
     _add_fit_args(p)
+    _add_preprocess_args(p)
     p.set_defaults(func=_cmd_fit)
     p = sub.add_parser(
         "sweep",
@@ -233,6 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_source_args(p, optional_input=True)
     _add_fit_args(p, single=False)
+    _add_preprocess_args(p)
     p.add_argument("--k", dest="k_range", default="5:30:5", metavar="RANGE",
                    help="k values: start:stop:step or a list, e.g. 5:30:5 or 5,10,20 (default: %(default)s)")
     p.add_argument("--seeds", default="1,2,3", metavar="LIST", help="seeds, e.g. 1,2,3 (default: %(default)s)")
@@ -256,6 +282,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: %(default)s)")
     p.add_argument("--min-docs", type=int, default=5, metavar="N",
                    help="groups with fewer documents are flagged (default: %(default)s)")
+    p.add_argument("--reference", default=None, metavar="GROUP",
+                   help="compare every group with this one (default: every pair; effects against the first group)")
     p.add_argument("--covariates", default="", metavar="COLS",
                    help="extra metadata columns for effects.csv, comma-separated (numeric as is, others as dummies)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="default: RUN_DIR/compare-COLUMN")
@@ -299,7 +327,8 @@ def _load(args: argparse.Namespace, *, regions: bool = True) -> Corpus:
 def _inputs(args: argparse.Namespace) -> list[Path]:
     """The files a command reads, checked to exist before any heavy import or long work."""
     paths = [p for p in (args.input, getattr(args, "region_map", None), getattr(args, "config", None)) if p]
-    paths += [Path(f) for f in (*getattr(args, "user_dicts", ()), *getattr(args, "user_stopwords", ()))]
+    paths += [Path(f) for f in (*(getattr(args, "user_dicts", None) or ()),
+                                *(getattr(args, "user_stopwords", None) or ()))]
     if getattr(args, "phrase_file", None):
         paths.append(Path(args.phrase_file))
     for path in paths:
@@ -329,14 +358,14 @@ def _cmd_preprocess(args: argparse.Namespace) -> int:
         for target in (args.out, phrases):
             check_file_destination(target, overwrite=args.overwrite, protect=inputs)
     from topiclab.corpus import seed_path
+    from topiclab.preprocess import preprocess_file
     from topiclab.preprocess.output import write_phrases_tsv, write_units_jsonl
-    from topiclab.preprocess.pipeline import preprocess_file
 
     config = _preprocess_config(args)
     path = args.input if args.input is not None else seed_path()
     options = json.dumps([args.format, args.text_col, args.id_col, _sep(args), args.on_error])
     units = preprocess_file(path, lambda: _load(args, regions=False),  # tokens.jsonl carries no region
-                            config, read_options=options, workers=args.workers, cache_dir=_cache_dir(args),
+                            config, read_options=options, workers=_workers(args), cache_dir=_cache_dir(args),
                             progress=_progress(args))
     print(units.report())
     if args.out is not None and phrases is not None:
@@ -353,25 +382,27 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     config = _fit_config(args)
     if args.out is not None:
         check_destination(args.out, overwrite=args.overwrite, protect=config.input_files())
-    from topiclab.pipeline import run
-    from topiclab.runfolder import default_run_dir, input_changed, write_run
+    from topiclab.api import fit
+    from topiclab.runfolder import default_run_dir, input_changed
 
-    fit = run(config, progress=_progress(args), cache_dir=None if args.no_cache else True)
-    out = write_run(fit, args.out or default_run_dir(fit), overwrite=args.overwrite)
-    m = fit.metrics
+    result = fit(config=config, progress=_progress(args), cache=_cache(args))
+    out = result.save(args.out or default_run_dir(result.config.model), overwrite=args.overwrite)
+    m = result.metrics
     print(f"{m['model']} k={m['k']} seed={m['seed']}: {m['n_docs']} documents, {m['n_units']} units, "
           f"{m['n_terms']} terms")
     print(f"coherence: npmi {m['npmi']:.4f}, c_v {m['c_v']:.4f}, umass {m['umass']:.4f}; "
           f"diversity {m['diversity']:.3f}")
-    for t, words in enumerate(fit.result.top_terms(8)):
+    for t, words in enumerate(result.top_terms(8)):
         print(f"  topic {t}: {' '.join(words)}")
-    for source in fit.corpus.sources:
+    assert result.run is not None
+    for source in result.run.corpus.sources:
         if source.skipped:
             print(f"skipped: {len(source.skipped)} unreadable file(s) or row(s) of {source.path} "
                   f"(listed in {out / 'manifest.json'})")
     print(f"wrote: {out}")
+    print(f"next: topiclab compare {out} --by region  ·  topiclab report {out}")
     if args.config is not None:
-        note = input_changed(args.config, fit)
+        note = input_changed(args.config, result.run)
         if note:
             print(f"topiclab: note: {note}", file=sys.stderr)
     return 0
@@ -392,25 +423,16 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from topiclab.select import check_sweep, parse_k_range, parse_seeds
 
     ks, seeds = parse_k_range(args.k_range), parse_seeds(args.seeds)
-    check_sweep(ks, seeds, workers=args.workers or 1)
+    check_sweep(ks, seeds, workers=_workers(args))
     args.k, args.seed = ks[0], seeds[0]
     config = _fit_config(args)
     _draw_offscreen()
-    from topiclab._io import atomic_dir
-    from topiclab.pipeline import prepare
-    from topiclab.plots import metrics_vs_k, save_figure
-    from topiclab.select import sweep
+    from topiclab.api import sweep
 
-    prepared = prepare(config, progress=_progress(args), cache_dir=None if args.no_cache else True)
-    config = prepared.settled(config)
-    runs, summary = sweep(prepared, config, ks, seeds, workers=args.workers or 1, progress=_progress(args))
-    with atomic_dir(args.out, overwrite=args.overwrite, kind="sweep", protect=config.input_files()) as tmp:
-        runs.to_csv(tmp / "runs.csv", index=False, float_format="%.6f", lineterminator="\n")
-        summary.to_csv(tmp / "summary.csv", index=False, float_format="%.6f", lineterminator="\n")
-        (tmp / "config.toml").write_text(config.to_toml(relative_to=args.out), encoding="utf-8")
-        fig = metrics_vs_k(summary)
-        save_figure(fig, tmp, "metrics_vs_k")
-    print(summary.to_string(index=False))
+    result = sweep(config=config, k=ks, seeds=seeds, workers=_workers(args), progress=_progress(args),
+                   cache=_cache(args))
+    result.save(args.out, overwrite=args.overwrite)
+    print(result.summary.to_string(index=False))
     print(f"wrote: {args.out}")
     return 0
 
@@ -420,16 +442,18 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     out = args.out or args.run_dir / f"compare-{args.by}"
     check_destination(out, overwrite=args.overwrite)
     _draw_offscreen()
-    from topiclab.compare import compare_run
+    from topiclab.api import compare
 
-    tables = compare_run(args.run_dir, out, by=args.by, ci=args.ci, n_boot=args.n_boot, seed=args.seed,
-                         min_docs=args.min_docs, covariates=[c.strip() for c in args.covariates.split(",")
-                                                             if c.strip()],
-                         overwrite=args.overwrite)
-    prev = tables["prevalence"]
+    covariates = [c.strip() for c in args.covariates.split(",") if c.strip()]
+    comparison = compare(args.run_dir, args.by, ci=args.ci, n_boot=args.n_boot, seed=args.seed,
+                         min_docs=args.min_docs, covariates=covariates, reference=args.reference)
+    for note in comparison.notes:
+        print(f"topiclab: note: {note}", file=sys.stderr)
+    comparison.save(out, overwrite=args.overwrite)
+    prev = comparison.prevalence
     print(f"groups: {', '.join(f'{g} ({n})' for g, n in prev.groupby('group')['n_docs'].first().items())}")
-    sig = tables["differences"][tables["differences"]["significant"]]
-    print(f"significant differences (q < 0.05): {len(sig)} of {len(tables['differences'])} tests")
+    sig = comparison.differences[comparison.differences["significant"]]
+    print(f"significant differences (q < 0.05): {len(sig)} of {len(comparison.differences)} tests")
     print(f"wrote: {out}")
     return 0
 
@@ -452,7 +476,7 @@ def _crash_report(exc: BaseException) -> str:
 
     fd, path = tempfile.mkstemp(prefix="topiclab-crash-", suffix=".log")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(f"topiclab {__version__}, python {sys.version.split()[0]}, argv {sys.argv!r}\n")
+        fh.write(f"topiclab {VERSION}, python {sys.version.split()[0]}, argv {sys.argv!r}\n")
         fh.write("".join(traceback.format_exception(exc)))
     return path
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -185,7 +186,8 @@ class FitConfig:
         data = self.to_dict()
         if relative_to is not None:
             base = os.path.abspath(relative_to)
-            _map_paths(data, lambda p: Path(os.path.relpath(os.path.abspath(p), base)).as_posix())
+            _map_paths(data, lambda p: p if p.startswith("<") else Path(os.path.relpath(os.path.abspath(p), base))
+                       .as_posix())
         return tomli_w.dumps(data)
 
     def input_files(self) -> list[Path]:
@@ -236,22 +238,53 @@ class FitConfig:
                 raise InputError(f"{path}: expected [sections] of settings at the top level; "
                                  "see a run folder's config.toml")
         base = path.parent
-        _map_paths(data, lambda p: os.path.abspath(os.path.join(base, p)))
+        _map_paths(data, lambda p: p if p.startswith("<") else os.path.abspath(os.path.join(base, p)))
         return cls.from_dict(data, source=str(path))
 
-    def with_overrides(self, sets: list[str]) -> FitConfig:
-        """Apply ``section.key=value`` overrides (values parsed as TOML, else taken as text)."""
+    def with_values(self, values: Mapping[str, Any] | None = None, *, source: str = "settings",
+                    **settings: Any) -> FitConfig:
+        """A copy with settings changed by name, validated: ``"section.key"`` or a bare key that
+        names one setting (``k``, ``unit``, ``no_below`` …; ``model`` stands for ``model.name``).
+
+        Example:
+            >>> c = FitConfig().with_values({"model.k": 5}, unit="document", model="lda")
+            >>> c.model.k, c.preprocess.unit, c.model.name
+            (5, 'document', 'lda')
+        """
         data = self.to_dict()
-        for item in sets:
-            key, sep, raw = item.partition("=")
-            section, dot, name = key.strip().partition(".")
-            if not sep or not dot:
-                raise ConfigError(f"--set {item!r}: expected section.key=value, e.g. model.k=10")
+        owners: dict[str, list[str]] = {}
+        for section, keys in data.items():
+            for key in keys:
+                owners.setdefault(key, []).append(section)
+        for given, value in {**(values or {}), **settings}.items():
+            section, dot, name = given.partition(".")
+            if not dot:
+                name = "name" if given == "model" else given
+                found = owners.get(name, [])
+                if len(found) != 1:
+                    valid = ", ".join(sorted(owners))
+                    what = f"is in {' and '.join(found)}: write section.{name}" if found else "no such setting"
+                    raise ConfigError(f"{source}: {given!r}: {what}; valid names: {valid}")
+                section = found[0]
             if section not in data or name not in data[section]:
                 valid = ", ".join(f"{s}.{k}" for s in data for k in data[s])
-                raise ConfigError(f"--set {key.strip()!r}: no such setting; valid keys: {valid}")
-            data[section][name] = _parse_value(raw.strip())
-        return FitConfig.from_dict(data, source="--set")
+                raise ConfigError(f"{source} {given!r}: no such setting; valid keys: {valid}")
+            if isinstance(value, Path):
+                value = str(value)
+            elif isinstance(value, tuple):
+                value = list(value)
+            data[section][name] = value
+        return FitConfig.from_dict(data, source=source)
+
+    def with_overrides(self, sets: list[str]) -> FitConfig:
+        """Apply ``section.key=value`` overrides (values parsed as TOML, else taken as text), as ``--set`` does."""
+        values: dict[str, Any] = {}
+        for item in sets:
+            key, sep, raw = item.partition("=")
+            if not sep or "." not in key:
+                raise ConfigError(f"--set {item!r}: expected section.key=value, e.g. model.k=10")
+            values[key.strip()] = _parse_value(raw.strip())
+        return self.with_values(values, source="--set")
 
 
 _PATH_KEYS = (("input", "path"), ("input", "region_map"), ("preprocess", "user_dicts"),

@@ -7,7 +7,10 @@ by hovering or clicking its circle, not by typing 0 in the "Selected Topic" box 
 there).
 
 The page is written with d3, the LDAvis script and its stylesheet inlined from the installed
-pyLDAvis package, so it opens without a network connection.
+pyLDAvis package, so it opens without a network connection. Its Chinese terms are SVG text that d3
+draws from the page's JSON data; the page embeds their glyphs as a web font
+(:mod:`topiclab.webfont`) and styles the SVG text with it, so they show on a machine without CJK
+fonts.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ import numpy as np
 
 from topiclab._io import atomic_file
 from topiclab.errors import ConfigError
+from topiclab.webfont import FAMILY, embed_font
 
 _PAGE = """<!doctype html>
 <html lang="zh"><head><meta charset="utf-8"><title>{title}</title>
 <style>{css}</style>
+<style>body,svg text{{font-family:"{family}",sans-serif}}</style>
 <script>{d3}</script>
 <script>{ldavis}</script>
 </head><body>
@@ -83,8 +88,9 @@ def export_ldavis(run_dir: Path, out: Path) -> Path:
         return Path(path).read_text(encoding="utf-8").replace("</script", "<\\/script")
 
     page = _PAGE.format(title=f"topiclab · {Path(run_dir).resolve().name}", css=read(urls.LDAVIS_CSS_LOCAL),
-                        d3=read(urls.D3_LOCAL), ldavis=read(urls.LDAVIS_LOCAL),
+                        family=FAMILY, d3=read(urls.D3_LOCAL), ldavis=read(urls.LDAVIS_LOCAL),
                         data=data.to_json().replace("</", "<\\/"))
+    page = embed_font(page)  # after the data is in: the font holds the glyphs of its terms
     with atomic_file(Path(out)) as fh:
         fh.write(page)
     return Path(out)

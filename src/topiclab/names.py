@@ -6,6 +6,8 @@ without loading NumPy, pandas or the segmenter.
 
 from __future__ import annotations
 
+VERSION = "0.1.0"  # topiclab.__version__; the package metadata says the same (pyproject.toml)
+
 FORMATS = ("auto", "newsletter", "text", "dir", "csv", "tsv", "jsonl", "parquet")
 ON_ERROR = ("stop", "skip")  # what a reader does with a bad file of a folder or a bad row of a table
 UNITS = ("document", "paragraph", "chunk", "auto")

@@ -101,8 +101,27 @@ class Prepared:
         return replace(config, preprocess=replace(config.preprocess, unit=self.units.config.unit))
 
 
-def prepare(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool | None = True) -> Prepared:
-    """Read, preprocess and vectorize the configured corpus (the part shared by every fit).
+def load_input(config: FitConfig) -> Corpus:
+    """The corpus ``config.input`` names (the embedded seed when it names none), with regions.
+
+    Example:
+        >>> len(load_input(FitConfig()))
+        23
+    """
+    c = config.input
+    if c.path.startswith("<"):  # the name of data given in memory: there is nothing to read again
+        raise InputError(f"input.path {c.path}: the data was given in memory; pass it again with "
+                         "topiclab.fit(data, config=...)")
+    return load_corpus(
+        Path(c.path) if c.path else seed_path(), format=c.format, text_col=c.text_col, id_col=c.id_col or None,
+        region_col=c.region_col or None, region_map=c.region_map or None, sep=c.sep or None, on_error=c.on_error,
+    )
+
+
+def prepare(
+    config: FitConfig, *, corpus: Corpus | None = None, progress: bool = False, cache_dir: Path | bool | None = True
+) -> Prepared:
+    """Read (unless ``corpus`` is given), preprocess and vectorize the corpus (the part shared by every fit).
 
     Example:
         >>> p = prepare(FitConfig(), cache_dir=None)  # the seed: 23 articles, so unit "auto" is paragraphs
@@ -111,13 +130,10 @@ def prepare(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool
     """
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    c = config.input
-    corpus = load_corpus(
-        Path(c.path) if c.path else seed_path(), format=c.format, text_col=c.text_col, id_col=c.id_col or None,
-        region_col=c.region_col or None, region_map=c.region_map or None, sep=c.sep or None, on_error=c.on_error,
-    )
-    if c.label_col and c.label_col not in corpus.meta_columns:
-        raise ConfigError(f"label column {c.label_col!r} not found; the corpus has {list(corpus.meta_columns)}")
+    corpus = load_input(config) if corpus is None else corpus
+    label_col = config.input.label_col
+    if label_col and label_col not in corpus.meta_columns:
+        raise ConfigError(f"label column {label_col!r} not found; the corpus has {list(corpus.meta_columns)}")
     timings["corpus"] = time.perf_counter() - t
     t = time.perf_counter()
     cache = default_cache_dir() if cache_dir is True else (cache_dir or None)

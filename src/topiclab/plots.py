@@ -23,6 +23,16 @@ from matplotlib import font_manager
 SMALL_COLOR = "#9a9a9a"
 
 
+def cjk_font_path() -> Path:
+    """The CJK font file the install ships (Noto Sans CJK SC, from ``mplfonts``), for figures and web pages.
+
+    Example:
+        >>> cjk_font_path().name
+        'NotoSansCJKsc-Regular.otf'
+    """
+    return Path(str(resources.files("mplfonts").joinpath("fonts/NotoSansCJKsc-Regular.otf")))
+
+
 @cache
 def cjk_family() -> str:
     """Register the bundled CJK font (once) and return its family name.
@@ -31,7 +41,7 @@ def cjk_family() -> str:
         >>> cjk_family()
         'Noto Sans CJK SC'
     """
-    path = resources.files("mplfonts").joinpath("fonts/NotoSansCJKsc-Regular.otf")
+    path = cjk_font_path()
     font_manager.fontManager.addfont(str(path))
     return str(font_manager.FontProperties(fname=str(path)).get_name())
 
@@ -70,7 +80,7 @@ def _label(labels: dict[int, str] | None, topic: Any) -> str:
 def prevalence_heatmap(prevalence: pd.DataFrame, labels: dict[int, str] | None = None) -> Any:
     """Group x topic heatmap of mean prevalence, each cell annotated with its interval.
 
-    ``prevalence`` is the table :func:`topiclab.compare.prevalence` returns.
+    ``prevalence`` is the table :func:`topiclab.comparisons.prevalence` returns.
 
     Example:
         >>> prev = pd.DataFrame({"group": ["上海", "上海", "浙江", "浙江"], "topic": [0, 1, 0, 1],
@@ -84,27 +94,58 @@ def prevalence_heatmap(prevalence: pd.DataFrame, labels: dict[int, str] | None =
         lo = prevalence.pivot(index="topic", columns="group", values="ci_low")
         hi = prevalence.pivot(index="topic", columns="group", values="ci_high")
         first = prevalence.groupby("group").first()
-        fig, ax = plt.subplots(figsize=(3.0 + 1.5 * table.shape[1], 1.0 + 0.55 * table.shape[0]))
+        n_groups, n_topics = table.shape[1], table.shape[0]
+        # cells shrink as groups grow, so that 31 provinces still fit a page (about 16 x 12 inches)
+        cell = 1.5 if n_groups <= 6 else max(0.4, 9.0 / n_groups)
+        fig, ax = plt.subplots(figsize=(min(3.0 + cell * n_groups, 16.0), min(1.2 + 0.55 * n_topics, 12.0)))
         im = ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto", vmin=0)
         peak = np.nanmax(table.to_numpy())
-        for i in range(table.shape[0]):
-            for j in range(table.shape[1]):
+        for i in range(n_topics):
+            for j in range(n_groups):
                 v = table.iat[i, j]
-                ax.text(j, i, f"{v:.2f}\n[{lo.iat[i, j]:.2f}, {hi.iat[i, j]:.2f}]", ha="center", va="center",
-                        fontsize=7, color="white" if v > 0.6 * peak else "black")
-        ax.set_xticks(range(table.shape[1]), [
-            f"{g}{' *' if first.loc[g, 'small_group'] else ''}\n(n={int(first.loc[g, 'n_docs'])})"
-            for g in table.columns])
-        ax.set_yticks(range(table.shape[0]), [_label(labels, t) for t in table.index], fontsize=8)
+                if n_groups > 16:  # too narrow for numbers: the colour says it, the CSV has them
+                    continue
+                interval = "" if np.isnan(lo.iat[i, j]) else f"\n[{lo.iat[i, j]:.2f}, {hi.iat[i, j]:.2f}]"
+                text = f"{v:.2f}" + (interval if n_groups <= 8 else "")
+                ax.text(j, i, text, ha="center", va="center", fontsize=7 if n_groups <= 8 else 6,
+                        color="white" if v > 0.6 * peak else "black")
+        names = [f"{g}{' *' if first.loc[g, 'small_group'] else ''}" + (
+            f"\n(n={int(first.loc[g, 'n_docs'])})" if n_groups <= 8 else f" ({int(first.loc[g, 'n_docs'])})")
+            for g in table.columns]
+        ax.set_xticks(range(n_groups), names, rotation=0 if n_groups <= 8 else 90, fontsize=8 if n_groups <= 16 else 7)
+        ax.set_yticks(range(n_topics), [_label(labels, t) for t in table.index], fontsize=8)
         fig.colorbar(im, ax=ax, label="mean topic share")
-        ax.set_title("Topic prevalence by group, 95% bootstrap interval (* fewer documents than --min-docs)",
-                     fontsize=9)
+        what = "95% bootstrap interval" if n_groups <= 8 else "intervals in prevalence.csv"
+        ax.set_title(f"Topic prevalence by group, {what} (* fewer documents than --min-docs)", fontsize=9)
         fig.tight_layout()
     return fig
 
 
+def _colors(n: int) -> list[Any]:
+    """``n`` distinguishable colours (tab10 up to 10, tab20 up to 20, then a continuous map)."""
+    cmap = plt.get_cmap("tab10" if n <= 10 else "tab20" if n <= 20 else "turbo")
+    return [cmap(i) for i in range(n)] if n <= 20 else [cmap(x) for x in np.linspace(0.05, 0.95, n)]
+
+
+def _panels(n: int, rows_each: int) -> tuple[Any, Any]:
+    """A grid of ``n`` panels (one a topic), each tall enough for ``rows_each`` rows of labels."""
+    ncols = min(n, 4)
+    nrows = -(-n // ncols)
+    height = min(0.6 + 0.16 * rows_each, 8.0)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, height * nrows), squeeze=False, sharex=True)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, axes.flat
+
+
+MANY_GROUPS = 8  # from here on the interval figures put one panel a topic, groups down each panel
+
+
 def prevalence_intervals(prevalence: pd.DataFrame, labels: dict[int, str] | None = None) -> Any:
-    """Each topic's prevalence in each group, as points with interval bars (x: small group).
+    """Each topic's prevalence in each group, as points with interval bars (x: small group; a
+    hollow point: no interval, a group of one document).
+
+    With more than ``MANY_GROUPS`` groups, one panel a topic with the groups down its side.
 
     Example:
         >>> prev = pd.DataFrame({"group": ["上海", "浙江"], "topic": [0, 0], "n_docs": [14, 2], "mean": [.7, .2],
@@ -115,13 +156,25 @@ def prevalence_intervals(prevalence: pd.DataFrame, labels: dict[int, str] | None
     with chinese():
         groups = sorted(prevalence["group"].unique())
         topics = sorted(prevalence["topic"].unique())
+        if len(groups) > MANY_GROUPS:
+            fig, axes = _panels(len(topics), len(groups))
+            for ax, t in zip(axes, topics):
+                part = prevalence[prevalence["topic"] == t].set_index("group").loc[groups]
+                _points(ax, part["mean"], np.arange(len(groups)), part["ci_low"], part["ci_high"],
+                        part["small_group"].to_numpy(), "#2c3e50")
+                ax.set_yticks(range(len(groups)), groups, fontsize=6)
+                ax.invert_yaxis()
+                ax.set_title(_label(labels, t), fontsize=8)
+                ax.grid(axis="x", alpha=0.3)
+            fig.supxlabel("mean topic share (95% bootstrap interval; grey x: small group)", fontsize=9)
+            fig.tight_layout()
+            return fig
         fig, ax = plt.subplots(figsize=(8, 1.0 + 0.5 * len(topics)))
-        for off, g in zip(np.linspace(-0.3, 0.3, len(groups)), groups):
+        for off, g, color in zip(np.linspace(-0.3, 0.3, len(groups)), groups, _colors(len(groups))):
             part = prevalence[prevalence["group"] == g].set_index("topic").loc[topics]
-            err = [part["mean"] - part["ci_low"], part["ci_high"] - part["mean"]]
             small = bool(part["small_group"].iloc[0])
-            ax.errorbar(part["mean"], np.arange(len(topics)) + off, xerr=err, linestyle="none", capsize=2,
-                        marker="x" if small else "o", alpha=0.45 if small else 1.0, label=g)
+            _points(ax, part["mean"], np.arange(len(topics)) + off, part["ci_low"], part["ci_high"],
+                    np.full(len(topics), small), color, label=g)
         ax.set_yticks(range(len(topics)), [_label(labels, t) for t in topics], fontsize=8)
         ax.invert_yaxis()
         ax.set_xlabel("mean topic share (95% bootstrap interval)")
@@ -131,10 +184,26 @@ def prevalence_intervals(prevalence: pd.DataFrame, labels: dict[int, str] | None
     return fig
 
 
+def _points(ax: Any, mean: Any, y: Any, lo: Any, hi: Any, small: Any, color: Any, label: str | None = None) -> None:
+    """Points with interval bars; a small group's in grey crosses, a missing interval as a hollow point."""
+    mean, lo, hi, y, small = (np.asarray(v, dtype=float) for v in (mean, lo, hi, y, small))
+    has = ~np.isnan(lo) & ~np.isnan(hi)
+    for flag in (False, True):
+        sel = (small.astype(bool) == flag) & has
+        if sel.any():
+            ax.errorbar(mean[sel], y[sel], xerr=[mean[sel] - lo[sel], hi[sel] - mean[sel]], linestyle="none",
+                        capsize=2, marker="x" if flag else "o", color=SMALL_COLOR if flag and label is None else color,
+                        alpha=0.45 if flag else 1.0, label=label if not flag or not (~small.astype(bool) & has).any()
+                        else None)
+    if (~has).any():
+        ax.plot(mean[~has], y[~has], "o", mfc="white", color=color, label=None if has.any() else label)
+
+
 def differences_forest(differences: pd.DataFrame, labels: dict[int, str] | None = None) -> Any:
     """Forest plot of each group against the rest; filled: q < 0.05; grey: small group.
 
-    ``differences`` is the table :func:`topiclab.compare.differences` returns.
+    ``differences`` is the table :func:`topiclab.comparisons.differences` returns. With more
+    than ``MANY_GROUPS`` groups, one panel a topic with the groups down its side.
 
     Example:
         >>> d = pd.DataFrame({"group_a": ["上海"], "group_b": ["(rest)"], "topic": [0], "diff": [.2],
@@ -144,12 +213,21 @@ def differences_forest(differences: pd.DataFrame, labels: dict[int, str] | None 
     """
     with chinese():
         rest = differences[differences["group_b"] == "(rest)"].sort_values(["group_a", "topic"])
+        groups = sorted(rest["group_a"].unique())
+        if len(groups) > MANY_GROUPS:
+            topics = sorted(rest["topic"].unique())
+            fig, axes = _panels(len(topics), len(groups))
+            for ax, t in zip(axes, topics):
+                part = rest[rest["topic"] == t].set_index("group_a").loc[groups]
+                _forest_rows(ax, list(part.itertuples()))
+                ax.set_yticks(range(len(groups)), groups, fontsize=6)
+                ax.invert_yaxis()
+                ax.set_title(_label(labels, t), fontsize=8)
+            fig.suptitle("Each group against the rest (filled: q < 0.05; grey: small group)", fontsize=9)
+            fig.tight_layout()
+            return fig
         fig, ax = plt.subplots(figsize=(8, 1.0 + 0.28 * len(rest)))
-        for yi, r in enumerate(rest.itertuples()):
-            color = SMALL_COLOR if r.small_group else ("#c0392b" if r.significant else "#2c3e50")
-            ax.plot([r.ci_low, r.ci_high], [yi, yi], color=color, lw=1.5)
-            ax.plot(r.diff, yi, "o", color=color, mfc=color if r.significant else "white")
-        ax.axvline(0, color="black", lw=0.8)
+        _forest_rows(ax, list(rest.itertuples()))
         ax.set_yticks(range(len(rest)), [f"{r.group_a} · {_label(labels, r.topic)}" for r in rest.itertuples()],
                       fontsize=7)
         ax.invert_yaxis()
@@ -157,6 +235,15 @@ def differences_forest(differences: pd.DataFrame, labels: dict[int, str] | None 
         ax.set_title("Each group against the rest (filled: q < 0.05; grey: small group)", fontsize=9)
         fig.tight_layout()
     return fig
+
+
+def _forest_rows(ax: Any, rows: list[Any]) -> None:
+    for yi, r in enumerate(rows):
+        color = SMALL_COLOR if r.small_group else ("#c0392b" if r.significant else "#2c3e50")
+        if not (np.isnan(r.ci_low) or np.isnan(r.ci_high)):
+            ax.plot([r.ci_low, r.ci_high], [yi, yi], color=color, lw=1.5)
+        ax.plot(r.diff, yi, "o", color=color, mfc=color if r.significant else "white")
+    ax.axvline(0, color="black", lw=0.8)
 
 
 def top_terms_grid(topics: pd.DataFrame, n: int = 8, ncols: int = 5) -> Any:

@@ -3,7 +3,9 @@
 The report reads what ``topiclab fit`` wrote (and every ``compare-*`` folder beside it), draws
 the top-terms grid and the document-topic composition, and lays out the corpus summary,
 settings, metrics, topics and comparison tables. Images are PNG files under ``figures/`` for the
-Markdown page and embedded as data URIs in the HTML page, so the HTML file can be mailed alone.
+Markdown page and embedded as data URIs in the HTML page, so the HTML file can be mailed alone. The
+HTML page carries its own Chinese font too: the glyphs it uses, cut from the font the figures use
+(:mod:`topiclab.webfont`), so Chinese shows on a machine without CJK fonts.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pandas as pd
 
 from topiclab._io import atomic_dir, check_destination
 from topiclab.runfolder import require_run_files
+from topiclab.webfont import FAMILY, embed_font
 
 REQUIRED = ("topics.csv", "doc_topics.csv", "metrics.json", "manifest.json", "config.toml")
 COMPARE_FIGURES = ("prevalence_heatmap", "differences_forest", "prevalence_intervals")
@@ -66,7 +69,7 @@ class _Page:
                 parts.append(f"<p><a href=\"{html.escape(href)}\">{html.escape(text)}</a></p>")
             else:
                 parts.append(f"<{kind}>{html.escape(str(value))}</{kind}>")
-        return "\n".join(parts) + "\n</body></html>\n"
+        return embed_font("\n".join(parts) + "\n</body></html>\n")
 
     def markdown(self) -> str:
         parts = [f"# {self.title}"]
@@ -89,10 +92,13 @@ class _Page:
         return "\n\n".join(parts) + "\n"
 
 
-_CSS = ("body{font-family:'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif;max-width:1100px;"
+# the embedded font first, so every machine draws the same glyphs; in <pre> a monospace font first for the
+# ASCII of the settings, the embedded font for their Chinese
+_CSS = (f"body{{font-family:'{FAMILY}','Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif;max-width:1100px;"
         "margin:2em auto;padding:0 1em;color:#222}table{border-collapse:collapse;margin:1em 0;font-size:.9em}"
         "td,th{border-bottom:1px solid #ddd;padding:.25em .6em;text-align:left}pre{background:#f6f6f6;"
-        "padding:1em;overflow:auto;font-size:.85em}img{max-width:100%}figcaption{color:#666;font-size:.9em}")
+        "padding:1em;overflow:auto;font-size:.85em;font-family:ui-monospace,Menlo,Consolas,'DejaVu Sans Mono',"
+        f"'Liberation Mono','{FAMILY}',monospace}}img{{max-width:100%}}figcaption{{color:#666;font-size:.9em}}")
 
 
 def markdown_table(frame: pd.DataFrame) -> str:

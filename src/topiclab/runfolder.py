@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from topiclab._io import atomic_dir
+from topiclab.config import ModelConfig
+from topiclab.corpus import Corpus, write_jsonl
 from topiclab.errors import InputError
 from topiclab.preprocess.output import write_units_jsonl
 from topiclab.preprocess.phrases import phrases_to_tsv
@@ -41,14 +43,20 @@ if TYPE_CHECKING:  # readers of run folders (compare, report) need none of the f
     from topiclab.pipeline import FitRun
 
 RUN_FORMAT = 1
-_PACKAGES = ("topiclab", "numpy", "scipy", "pandas", "scikit-learn", "gensim", "jieba", "rjieba", "stopwordsiso")
+# every package whose version can change a result
+_PACKAGES = ("topiclab", "numpy", "scipy", "pandas", "scikit-learn", "gensim", "tomotopy", "jieba", "rjieba",
+             "stopwordsiso", "threadpoolctl")
 
 
-def default_run_dir(fit: FitRun, root: Path = Path("runs")) -> Path:
-    """``runs/<UTC time>-<model>-k<k>-s<seed>``."""
+def default_run_dir(model: ModelConfig, root: Path = Path("runs")) -> Path:
+    """``runs/<UTC time>-<model>-k<k>-s<seed>``.
+
+    Example:
+        >>> default_run_dir(ModelConfig(k=8)).name.endswith("-nmf-k8-s1")
+        True
+    """
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-    m = fit.config.model
-    return root / f"{stamp}-{m.name}-k{m.k}-s{m.seed}"
+    return root / f"{stamp}-{model.name}-k{model.k}-s{model.seed}"
 
 
 def _versions() -> dict[str, str]:
@@ -61,8 +69,12 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def write_run(fit: FitRun, out: Path, *, overwrite: bool = False) -> Path:
+def write_run(fit: FitRun, out: Path, *, overwrite: bool = False, embed: Corpus | None = None) -> Path:
     """Write ``fit`` to ``out`` (see the module docstring); return ``out``.
+
+    ``embed``: the corpus as read (before regions were inferred), for a fit on data in memory;
+    it is written as ``corpus.jsonl`` and the run's ``config.toml`` reads its input from there,
+    so rerunning the config repeats the fit.
 
     Example:
         >>> import tempfile
@@ -73,13 +85,19 @@ def write_run(fit: FitRun, out: Path, *, overwrite: bool = False) -> Path:
         >>> sorted(p.name for p in out.iterdir())[:4]
         ['config.toml', 'doc_topics.csv', 'manifest.json', 'metrics.json']
     """
-    with atomic_dir(out, overwrite=overwrite, kind="run", protect=fit.config.input_files()) as tmp:
+    protect = fit.config.input_files() if embed is None else []
+    with atomic_dir(out, overwrite=overwrite, kind="run", protect=protect) as tmp:
         fit.result.topics_frame(30).to_csv(tmp / "topics.csv", index=False, float_format="%.6f", lineterminator="\n")
         fit.doc_topics().to_csv(tmp / "doc_topics.csv", index=False, float_format="%.6f", lineterminator="\n")
         if fit.config.preprocess.unit != "document":
             fit.unit_topics().to_csv(tmp / "unit_topics.csv", index=False, float_format="%.6f", lineterminator="\n")
         _dump(tmp / "metrics.json", fit.metrics)
-        (tmp / "config.toml").write_text(fit.config.to_toml(relative_to=out), encoding="utf-8")
+        config = fit.config
+        if embed is not None:
+            write_jsonl(embed, tmp / "corpus.jsonl")
+            config = config.with_values({"input.path": str(Path(out) / "corpus.jsonl"), "input.format": "jsonl",
+                                         "input.text_col": "text", "input.id_col": "", "input.sep": ""})
+        (tmp / "config.toml").write_text(config.to_toml(relative_to=out), encoding="utf-8")
         manifest = {
             "format": RUN_FORMAT, "versions": _versions(), "engine": engine_version(fit.config.preprocess.engine),
             "input_sha256": fit.input_sha256, "n_docs": len(fit.corpus), "units": fit.config.preprocess.unit,

@@ -11,17 +11,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
 from topiclab.checks import check_int, check_seed
-
-if TYPE_CHECKING:
-    from topiclab.config import FitConfig
-    from topiclab.pipeline import Prepared
 
 
 def matched_similarity(a: np.ndarray, b: np.ndarray) -> float:
@@ -92,14 +86,6 @@ def parse_seeds(text: str) -> list[int]:
         raise ConfigError(f"--seeds {text!r}: expected whole numbers, e.g. 1,2,3") from None
 
 
-def _fit_one(args: tuple) -> tuple[int, int, dict, np.ndarray]:
-    from topiclab.pipeline import fit_prepared
-
-    prepared, config = args
-    fit = fit_prepared(prepared, config)
-    return config.model.k, config.model.seed, fit.metrics, fit.result.topic_term
-
-
 def check_sweep(ks: Sequence[int], seeds: Sequence[int], *, workers: int = 1) -> None:
     """Refuse, with one line, a sweep grid that cannot run: no k or seed, repeats, k < 2, bad seeds.
 
@@ -121,54 +107,3 @@ def check_sweep(ks: Sequence[int], seeds: Sequence[int], *, workers: int = 1) ->
     for s in seeds:
         check_seed(s)
     check_int(workers, "workers", minimum=1, maximum=256)
-
-
-def sweep(prepared: Prepared, config: FitConfig, ks: Sequence[int], seeds: Sequence[int], *, workers: int = 1,
-          progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fit every (k, seed), in ``workers`` processes; return ``(runs, summary)`` DataFrames.
-
-    ``runs`` has one row a fit with every metric; ``summary`` one row a k: metric means and
-    ``stability`` across seeds. Rows are in (k, seed) order whatever the worker count.
-
-    Example:
-        >>> from topiclab.config import FitConfig
-        >>> from topiclab.pipeline import prepare
-        >>> config = FitConfig()
-        >>> runs, summary = sweep(prepare(config, cache_dir=None), config, [3, 5], [1, 2])
-        >>> len(runs), summary["k"].tolist(), bool(summary["stability"].between(0, 1).all())
-        (4, [3, 5], True)
-    """
-    import multiprocessing
-    import sys
-
-    from tqdm import tqdm
-
-
-    check_sweep(ks, seeds, workers=workers)
-    jobs = [(prepared, config.with_overrides([f"model.k={k}", f"model.seed={s}"])) for k in ks for s in seeds]
-    bar = tqdm(total=len(jobs), unit="fit", desc="sweep", disable=not progress, file=sys.stderr)
-    with bar:
-        if workers == 1:
-            results = []
-            for job in jobs:
-                results.append(_fit_one(job))
-                bar.update()
-        else:
-            ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-            with ctx.Pool(workers) as pool:
-                results = []
-                for r in pool.imap(_fit_one, jobs):
-                    results.append(r)
-                    bar.update()
-    runs = pd.DataFrame([{**metrics, "k": k, "seed": s} for k, s, metrics, _ in results])
-    rows = []
-    for k in ks:
-        part = runs[runs["k"] == k]
-        row: dict[str, float] = {"k": k, "n_seeds": len(part)}
-        for name in (*SWEEP_METRICS, "perplexity_train", "perplexity_heldout", "silhouette"):
-            if name in part:
-                row[name] = round(float(part[name].mean()), 6)
-        terms = [tt for kk, _, _, tt in results if kk == k]
-        row["stability"] = round(topic_stability(terms), 6) if len(terms) > 1 else float("nan")
-        rows.append(row)
-    return runs, pd.DataFrame(rows)

@@ -84,7 +84,10 @@ def read_text(path: Path) -> tuple[str, str]:
         >>> read_text(p)
         ('浙江\\n', 'gb18030')
     """
-    return decode_text(read_bytes(path), name=str(path))
+    text, encoding = decode_text(read_bytes(path), name=str(path))
+    if not text.strip():  # e.g. a byte-order mark and nothing else
+        raise InputError(f"{path}: the file is empty; give a file with text in it")
+    return text, encoding
 
 
 def decode_text(data: bytes, *, name: str = "<bytes>") -> tuple[str, str]:

@@ -279,25 +279,62 @@ def _from_table(
 
 def _from_columns(
     columns: dict[str, list[Any]], n_read: int, path: Path, fmt: str, encoding: str | None, text_col: str,
-    id_col: str | None, skipped: tuple[str, ...] = (),
+    id_col: str | None, skipped: tuple[str, ...] = (), *, row_ids: list[str] | None = None,
+    flags: tuple[str, str] = ("--text-col", "--id-col"),
 ) -> Corpus:
-    """A corpus from equal-length columns (missing values as None): texts, ids, metadata."""
+    """A corpus from equal-length columns (missing values as None): texts, ids, metadata.
+
+    Ids come from ``id_col``, else ``row_ids`` (a DataFrame's index), else row numbers.
+    """
     columns = {c.lstrip("\ufeff").strip(): v for c, v in columns.items()}
     cols = list(columns)
     if text_col not in columns:
-        raise InputError(f"{path}: no text column {text_col!r}; columns are {cols}; choose one with --text-col")
+        raise InputError(f"{path}: no text column {text_col!r}; columns are {cols}; choose one with {flags[0]}")
     if id_col is not None and id_col not in columns:
-        raise InputError(f"{path}: no id column {id_col!r}; columns are {cols}; choose one with --id-col")
+        raise InputError(f"{path}: no id column {id_col!r}; columns are {cols}; choose one with {flags[1]}")
     texts = columns[text_col]
     keep = [i for i, t in enumerate(texts) if t is not None and str(t).strip()]
     if not keep:
         raise InputError(f"{path}: all {n_read} texts in column {text_col!r} are empty")
-    all_ids = [str(v) for v in columns[id_col]] if id_col else [str(i) for i in range(n_read)]
+    if id_col:
+        all_ids = [str(v) for v in columns[id_col]]
+    else:
+        all_ids = row_ids if row_ids is not None else [str(i) for i in range(n_read)]
     ids = [all_ids[i] for i in keep]
-    _check_unique(ids, path, id_col or "row number")
+    _check_unique(ids, path, id_col or ("index label" if row_ids is not None else "row number"))
     meta = {c: [v[i] for i in keep] for c, v in columns.items() if c not in (text_col, id_col)}
     info = SourceInfo(str(path), fmt, encoding, n_read, n_read - len(keep), skipped)
     return Corpus(ids, [str(texts[i]) for i in keep], meta, sources=[info])
+
+
+def corpus_from_data(data: Any, *, text_col: str = "text", id_col: str | None = None) -> Corpus:
+    """A corpus from data in memory: a DataFrame, a Series or a list of texts.
+
+    A DataFrame's ``text_col`` holds the texts and every other column is metadata; ids come from
+    ``id_col`` or, without one, from the index (as text). A Series's index gives the ids; a list's
+    ids are the positions ``"0"``, ``"1"``, .... Empty texts are dropped and counted, as from a file.
+
+    Example:
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"body": ["上海张江", ""], "year": [2023, 2024]}, index=["a", "b"])
+        >>> c = corpus_from_data(frame, text_col="body")
+        >>> c.doc_ids, c.column("year"), c.sources[0].n_empty_dropped
+        (('a',), (2023,), 1)
+    """
+    import pandas as pd
+
+    if isinstance(data, pd.DataFrame):
+        columns = {str(c): _py_values(data[c]) for c in data.columns}
+        ids = None if id_col else [str(v) for v in data.index]
+        return _from_columns(columns, len(data), Path("<DataFrame>"), "frame", None, text_col, id_col, row_ids=ids,
+                             flags=("text_col=", "id_col="))
+    if isinstance(data, pd.Series):
+        return _from_columns({"text": _py_values(data)}, len(data), Path("<Series>"), "series", None, "text", None,
+                             row_ids=[str(v) for v in data.index])
+    if isinstance(data, list | tuple) and all(isinstance(t, str) for t in data):
+        return _from_columns({"text": list(data)}, len(data), Path("<list>"), "list", None, "text", None)
+    raise InputError(f"cannot read a {type(data).__name__} as a corpus; give a DataFrame, a Series, a list of "
+                     "texts, a path or a Corpus")
 
 
 def _py_values(series: pd.Series) -> list[Any]:

@@ -10,7 +10,9 @@ Example:
 
 from __future__ import annotations
 
-from topiclab.preprocess.config import DEFAULT_POS, UNITS, PreprocessConfig
+from topiclab.names import DEFAULT_POS, ENGINES, UNITS
+from topiclab.preprocess.config import PreprocessConfig
+from topiclab.preprocess.from_file import preprocess_file
 from topiclab.preprocess.lexicon import (
     TAGS,
     DictEntry,
@@ -22,8 +24,9 @@ from topiclab.preprocess.lexicon import (
 )
 from topiclab.preprocess.normalize import normalize_text
 from topiclab.preprocess.phrases import Phrase, apply_phrases, learn_phrases, phrases_to_tsv, read_phrases
-from topiclab.preprocess.pipeline import REASONS, Units, preprocess, tag_corpus
-from topiclab.preprocess.segment import ENGINES, Segmenter
+from topiclab.preprocess.pipeline import preprocess, tag_corpus
+from topiclab.preprocess.segment import Segmenter
+from topiclab.preprocess.units import REASONS, Units
 
 __all__ = [
     "DEFAULT_POS",
@@ -43,6 +46,7 @@ __all__ = [
     "phrases_to_tsv",
     "policy_dictionary",
     "preprocess",
+    "preprocess_file",
     "read_phrases",
     "read_user_dict",
     "read_wordlist",

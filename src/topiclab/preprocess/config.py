@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from topiclab.errors import ConfigError
-from topiclab.names import DEFAULT_CHUNK_SIZE, DEFAULT_ENGINE, DEFAULT_MIN_LEN, DEFAULT_POS, UNITS
+from topiclab.names import DEFAULT_CHUNK_SIZE, DEFAULT_ENGINE, DEFAULT_MIN_LEN, DEFAULT_POS, UNITS, VERSION
 from topiclab.preprocess.lexicon import TAGS, file_digest
 from topiclab.preprocess.normalize import check_mode
 from topiclab.preprocess.segment import check_engine, engine_version
@@ -19,7 +19,7 @@ from topiclab.preprocess.segment import check_engine, engine_version
 # by paragraph (as the seed's 23 articles did) and subsets of 200 and more by document.
 AUTO_DOCUMENTS_FROM = 200
 # Part of every cache key, with topiclab's version: bump when cached results change shape.
-CACHE_SCHEMA = 1
+CACHE_SCHEMA = 2  # 2: Units moved to topiclab.preprocess.units
 
 
 @dataclass(frozen=True)
@@ -145,9 +145,7 @@ class PreprocessConfig:
 
 
 def _topiclab_version() -> str:
-    from topiclab import __version__
-
-    return __version__
+    return VERSION
 
 
 def _digest(obj: Any) -> str:

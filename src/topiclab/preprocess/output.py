@@ -7,7 +7,7 @@ from pathlib import Path
 
 from topiclab._io import atomic_file
 from topiclab.preprocess.phrases import phrases_to_tsv
-from topiclab.preprocess.pipeline import Units
+from topiclab.preprocess.units import Units
 
 
 def write_units_jsonl(units: Units, path: Path | str) -> None:

@@ -25,20 +25,13 @@ from itertools import chain
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from threadpoolctl import threadpool_limits
+
 from topiclab.preprocess.config import PreprocessConfig
+from topiclab.preprocess.filters import Decider, filter_sequences, user_stopwords
 from topiclab.preprocess.phrases import Phrase, PhraseJoiner, Sequence2, count_pairs
-from topiclab.preprocess.pipeline import (
-    PACK_SEP,
-    _Decider,
-    _init_worker,
-    _tag_batch,
-    build_segmenter,
-    filter_sequences,
-    norm_options,
-    pack_tagged,
-    user_stopwords,
-)
 from topiclab.preprocess.segment import Segmenter
+from topiclab.preprocess.tagging import PACK_SEP, Tagger, build_segmenter, norm_options, pack_tagged
 
 _SUMMED = ("count_pairs", "count_words")  # steps whose replies are counts, added up in the worker
 
@@ -58,13 +51,14 @@ class _Held:
 
     def __init__(self, segmenter: Segmenter, norm: dict[str, Any], config: PreprocessConfig,
                  stop: frozenset[str]) -> None:
-        _init_worker(segmenter, norm, single_thread=True)
-        self.decide = _Decider(config, stop)
+        self.limits = threadpool_limits(1)  # one BLAS thread a process: the worker processes fill the cores
+        self.tagger = Tagger(segmenter, norm)
+        self.decide = Decider(config, stop)
         self.base: dict[int, list[Sequence2]] = {}
         self.joined: dict[int, list[Sequence2]] = {}
 
     def tag(self, idx: int, texts: Sequence[str], keep_tagged: bool) -> Any:
-        docs = _tag_batch(texts)
+        docs = self.tagger.tag_batch(texts)
         seqs = self.decide.sequences(docs)
         self.base[idx] = self.joined[idx] = seqs
         return [len(doc) for doc in docs], [pack_tagged(doc) for doc in docs] if keep_tagged else None

@@ -31,14 +31,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.stats import false_discovery_control
 
 from topiclab.checks import check_int, check_number, check_seed
-from topiclab.distinctive import distinctive_terms, distinctive_terms_by_topic
 from topiclab.errors import ConfigError
 
 REST = "(rest)"
@@ -104,7 +102,8 @@ def prevalence(
 ) -> pd.DataFrame:
     """Mean topic proportion by group with bootstrap intervals.
 
-    Returns ``group, topic, n_docs, mean, ci_low, ci_high, weighted, small_group``.
+    Returns ``group, topic, n_docs, mean, ci_low, ci_high, weighted, small_group``. A group of one
+    document has no interval (NaN): resampling it gives the same document back every time.
 
     Example:
         >>> f = pd.DataFrame({"region": ["上海"] * 3 + ["江苏"] * 3, "topic_0": [.9, .8, .7, .1, .2, .3],
@@ -126,6 +125,8 @@ def prevalence(
         mean = (p * w[:, None]).sum(axis=0) / w.sum()
         boots = _boot_means(p, w, n_boot, rng)
         lo, hi = np.quantile(boots, [alpha, 1 - alpha], axis=0)
+        if mask.sum() < 2:  # resampling one document always gives it back: no interval, not a zero-width one
+            lo, hi = np.full_like(lo, np.nan), np.full_like(hi, np.nan)
         for t in range(len(topics)):
             rows.append((g, t, int(mask.sum()), mean[t], lo[t], hi[t], weighted, bool(mask.sum() < min_docs)))
     return pd.DataFrame(rows, columns=["group", "topic", "n_docs", "mean", "ci_low", "ci_high", "weighted",
@@ -134,9 +135,12 @@ def prevalence(
 
 def differences(
     frame: pd.DataFrame, by: str = "region", *, weighted: bool = True, n_boot: int = 2000, n_perm: int = 2000,
-    ci: float = 0.95, seed: int = 0, min_docs: int = 5, alpha: float = 0.05,
+    ci: float = 0.95, seed: int = 0, min_docs: int = 5, alpha: float = 0.05, reference: str | None = None,
 ) -> pd.DataFrame:
     """Differences in prevalence for each pair of groups and each group against the rest.
+
+    With ``reference``, the pairs are each other group against that one (``group_b``), and each
+    group against the rest as before.
 
     Returns ``group_a, group_b, topic, diff, ci_low, ci_high, p_value, q_value, significant,
     small_group``. q-values (Benjamini–Hochberg) are over every test whose groups both have at
@@ -157,7 +161,13 @@ def differences(
     n_topics = props.shape[1]
     rng = np.random.default_rng(seed)
     q_lo, q_hi = (1 - ci) / 2, 1 - (1 - ci) / 2
-    pairs = [(a, b) for a, b in itertools.combinations(groups, 2)] + [(g, REST) for g in groups]
+    if reference is None:
+        pairs = [(a, b) for a, b in itertools.combinations(groups, 2)]
+    else:
+        if reference not in groups:
+            raise ConfigError(f"reference group {reference!r} is not a value of {by!r}; groups: {', '.join(groups)}")
+        pairs = [(g, reference) for g in groups if g != reference]
+    pairs += [(g, REST) for g in groups]
     rows = []
     for a, b in pairs:
         in_a = labels == a
@@ -167,6 +177,8 @@ def differences(
         obs = _mean(p[side], w[side]) - _mean(p[~side], w[~side])
         boot = _boot_means(p[side], w[side], n_boot, rng) - _boot_means(p[~side], w[~side], n_boot, rng)
         lo, hi = np.quantile(boot, [q_lo, q_hi], axis=0)
+        if side.sum() < 2 or (~side).sum() < 2:  # a side of one document has no sampling distribution
+            lo, hi = np.full_like(lo, np.nan), np.full_like(hi, np.nan)
         perm = _perm_diffs(p, w, side, n_perm, rng)
         pval = (1 + (np.abs(perm) >= np.abs(obs) - 1e-12).sum(axis=0)) / (1 + n_perm)
         small = bool(side.sum() < min_docs or (~side).sum() < min_docs)
@@ -248,13 +260,13 @@ def divergence(
 
 
 def effects(
-    frame: pd.DataFrame, by: str = "region", *, covariates: Sequence[str] = (), alpha: float | None = None,
-    n_sims: int = 500, ci: float = 0.95, seed: int = 0,
+    frame: pd.DataFrame, by: str = "region", *, covariates: Sequence[str] = (), alpha: float | np.ndarray | None = None,
+    n_sims: int = 500, ci: float = 0.95, seed: int = 0, reference: str | None = None,
 ) -> pd.DataFrame:
-    """Effect of each group (against the first, in sorted order) on each topic's proportion.
+    """Effect of each group (against ``reference``, default the first in sorted order) on each topic's proportion.
 
-    ``alpha``: the LDA document-topic prior, to draw proportions from their posterior (needs
-    ``n_tokens``); ``None`` keeps the estimated proportions fixed. Returns ``topic, term,
+    ``alpha``: the LDA document-topic prior (a number, or one value a topic), to draw proportions
+    from their posterior (needs ``n_tokens``); ``None`` keeps the estimated proportions fixed. Returns ``topic, term,
     reference, estimate, ci_low, ci_high``, one row a topic and coefficient.
 
     Example:
@@ -266,6 +278,10 @@ def effects(
     """
     check_settings(n_boot=n_sims, ci=ci, seed=seed)
     groups = _groups(frame, by)
+    if reference is not None:
+        if reference not in groups:
+            raise ConfigError(f"reference group {reference!r} is not a value of {by!r}; groups: {', '.join(groups)}")
+        groups = [reference, *(g for g in groups if g != reference)]
     topics = topic_columns(frame)
     labels = frame[by].astype(str)
     design = pd.get_dummies(pd.Categorical(labels, categories=groups), drop_first=True, dtype=float)
@@ -299,105 +315,3 @@ def effects(
     est = draws.mean(axis=0)
     rows = [(t, names[j], groups[0], est[j, t], lo[j, t], hi[j, t]) for t in range(len(topics)) for j in range(p)]
     return pd.DataFrame(rows, columns=["topic", "term", "reference", "estimate", "ci_low", "ci_high"])
-
-
-REQUIRED = ("doc_topics.csv", "tokens.jsonl", "manifest.json")
-
-
-def load_run_table(run_dir: Path) -> tuple[pd.DataFrame, dict[str, list[str]]]:
-    """A run folder's documents with topic proportions and ``n_tokens``, and each document's tokens.
-
-    Example:
-        >>> load_run_table(Path("no/such/run"))
-        Traceback (most recent call last):
-        topiclab.errors.InputError: no/such/run: no such run folder; give a folder written by topiclab fit
-    """
-    import json
-
-    from topiclab.errors import InputError
-    from topiclab.runfolder import read_run_tokens, require_run_files
-
-    run_dir = require_run_files(run_dir, REQUIRED)
-    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
-    if manifest.get("format") != 1:
-        raise InputError(f"{run_dir}: run folder format {manifest.get('format')!r} is not supported; refit with "
-                         "this topiclab version")
-    frame = pd.read_csv(run_dir / "doc_topics.csv", dtype={"doc_id": str})
-    tokens: dict[str, list[str]] = {}
-    for _, doc_id, unit_tokens in read_run_tokens(run_dir):
-        tokens.setdefault(doc_id, []).extend(unit_tokens)
-    frame["n_tokens"] = [len(tokens.get(d, [])) for d in frame["doc_id"]]
-    return frame, tokens
-
-
-def _lda_alpha(run_dir: Path) -> float | None:
-    """The document-topic prior of an LDA run (None for other models: no posterior to draw from)."""
-    import json
-
-    path = run_dir / "metrics.json"
-    metrics = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    if metrics.get("model") != "lda":
-        return None
-    result = json.loads((run_dir / "model" / "result.json").read_text(encoding="utf-8"))
-    alpha = result.get("params", {}).get("alpha")
-    return float(alpha) if isinstance(alpha, int | float) else 0.1
-
-
-def _terms_by_topic(
-    run_dir: Path, frame: pd.DataFrame, tokens: dict[str, list[str]], by: str, min_docs: int
-) -> pd.DataFrame:
-    from topiclab.models.result import load_result
-
-    result = load_result(run_dir / "model")
-    return distinctive_terms_by_topic(
-        [tokens.get(d, []) for d in frame["doc_id"]], frame[by].astype(str).tolist(),
-        frame[topic_columns(frame)].to_numpy(dtype=float), result.topic_term, result.terms, min_docs=min_docs)
-
-
-def compare_run(
-    run_dir: Path, out: Path, *, by: str = "region", ci: float = 0.95, n_boot: int = 2000, seed: int = 0,
-    min_docs: int = 5, covariates: Sequence[str] = (), overwrite: bool = False,
-) -> dict[str, pd.DataFrame]:
-    """Write the comparison tables and figures of a run folder into ``out`` (atomically).
-
-    Example:
-        >>> compare_run(Path("no/such/run"), Path("out"))
-        Traceback (most recent call last):
-        topiclab.errors.InputError: no/such/run: no such run folder; give a folder written by topiclab fit
-    """
-    from topiclab._io import atomic_dir, check_destination
-
-    check_settings(n_boot=n_boot, ci=ci, seed=seed, min_docs=min_docs)
-    check_destination(out, overwrite=overwrite)
-    frame, tokens = load_run_table(run_dir)
-    frame = frame[frame[by].notna()] if by in frame.columns else frame
-    tables = {
-        "prevalence": prevalence(frame, by, n_boot=n_boot, ci=ci, seed=seed, min_docs=min_docs),
-        "differences": differences(frame, by, n_boot=n_boot, n_perm=n_boot, ci=ci, seed=seed, min_docs=min_docs),
-        "distinctive_terms": distinctive_terms([tokens.get(d, []) for d in frame["doc_id"]],
-                                               frame[by].astype(str).tolist(), min_docs=min_docs),
-        "distinctive_terms_by_topic": _terms_by_topic(run_dir, frame, tokens, by, min_docs),
-        "divergence": divergence(frame, by, n_perm=n_boot, seed=seed, min_docs=min_docs),
-        "effects": effects(frame, by, covariates=covariates, alpha=_lda_alpha(run_dir), n_sims=min(n_boot, 1000),
-                           ci=ci, seed=seed),
-    }
-    from topiclab.plots import (
-        differences_forest,
-        prevalence_heatmap,
-        prevalence_intervals,
-        save_figure,
-        topic_labels,
-    )
-
-    labels = topic_labels(pd.read_csv(run_dir / "topics.csv")) if (run_dir / "topics.csv").is_file() else None
-    figures = {
-        "prevalence_heatmap": prevalence_heatmap(tables["prevalence"], labels),
-        "prevalence_intervals": prevalence_intervals(tables["prevalence"], labels),
-        "differences_forest": differences_forest(tables["differences"], labels),
-    }
-    with atomic_dir(out, overwrite=overwrite, kind="compare") as tmp:
-        for name, table in tables.items():
-            table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6f", lineterminator="\n")
-        for name, fig in figures.items():
-            save_figure(fig, tmp, name)
-    return tables

@@ -1,0 +1,69 @@
+"""Sweeps: fit every k x seed on one prepared corpus and summarise coherence, diversity and stability.
+
+Fits run in ``workers`` processes; rows come back in (k, seed) order and each fit is seeded by
+its own settings, so the tables are the same whatever the worker count.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from topiclab.config import FitConfig
+from topiclab.pipeline import Prepared, fit_prepared
+from topiclab.select import SWEEP_METRICS, check_sweep, topic_stability
+
+
+def _fit_one(args: tuple) -> tuple[int, int, dict, np.ndarray]:
+    prepared, config = args
+    fit = fit_prepared(prepared, config)
+    return config.model.k, config.model.seed, fit.metrics, fit.result.topic_term
+
+
+def sweep(prepared: Prepared, config: FitConfig, ks: Sequence[int], seeds: Sequence[int], *, workers: int = 1,
+          progress: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fit every (k, seed), in ``workers`` processes; return ``(runs, summary)`` DataFrames.
+
+    ``runs`` has one row a fit with every metric; ``summary`` one row a k: metric means and
+    ``stability`` across seeds. Rows are in (k, seed) order whatever the worker count.
+
+    Example:
+        >>> from topiclab.pipeline import prepare
+        >>> config = FitConfig()
+        >>> runs, summary = sweep(prepare(config, cache_dir=None), config, [3, 5], [1, 2])
+        >>> len(runs), summary["k"].tolist(), bool(summary["stability"].between(0, 1).all())
+        (4, [3, 5], True)
+    """
+    check_sweep(ks, seeds, workers=workers)
+    jobs = [(prepared, config.with_overrides([f"model.k={k}", f"model.seed={s}"])) for k in ks for s in seeds]
+    bar = tqdm(total=len(jobs), unit="fit", desc="sweep", disable=not progress, file=sys.stderr)
+    with bar:
+        if workers == 1:
+            results = []
+            for job in jobs:
+                results.append(_fit_one(job))
+                bar.update()
+        else:
+            ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+            with ctx.Pool(workers) as pool:
+                results = []
+                for r in pool.imap(_fit_one, jobs):
+                    results.append(r)
+                    bar.update()
+    runs = pd.DataFrame([{**metrics, "k": k, "seed": s} for k, s, metrics, _ in results])
+    rows = []
+    for k in ks:
+        part = runs[runs["k"] == k]
+        row: dict[str, float] = {"k": k, "n_seeds": len(part)}
+        for name in (*SWEEP_METRICS, "perplexity_train", "perplexity_heldout", "silhouette"):
+            if name in part:
+                row[name] = round(float(part[name].mean()), 6)
+        terms = [tt for kk, _, _, tt in results if kk == k]
+        row["stability"] = round(topic_stability(terms), 6) if len(terms) > 1 else float("nan")
+        rows.append(row)
+    return runs, pd.DataFrame(rows)
