@@ -111,7 +111,7 @@ CASES = [
     ("preprocess", C, "--out", "notes.txt"), ["already exists"],
     ("preprocess", C, "--min-len", "0"), ["min_len must be at least 1"],
     ("preprocess", C, "--workers", "0"), ["workers must be a whole number from 1 to 256"],
-    ("preprocess", C, "--pos", "xx"), ["unknown part-of-speech tag(s) xx"],
+    ("preprocess", C, "--pos", "xx"), ["unknown part-of-speech tag(s) 'xx'"],
     ("preprocess", C, "--chunk-size", "0"), ["chunk_size must be at least 1"],
     ("preprocess", C, "--dict", "nodict.txt"), ["nodict.txt: no such file"],
     # fit settings

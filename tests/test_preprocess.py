@@ -229,7 +229,7 @@ def test_an_unchanged_file_is_recognised_by_its_bytes_and_a_changed_one_is_not(t
     ("kwargs", "message"),
     [
         ({"engine": "thulac"}, "unknown engine 'thulac'; choose one of rjieba, jieba"),
-        ({"pos": ("n", "zz")}, "unknown part-of-speech tag(s) zz; valid tags: a ad"),
+        ({"pos": ("n", "zz")}, "unknown part-of-speech tag(s) 'zz'; valid tags: a ad"),
         ({"unit": "sentence"}, "unknown unit 'sentence'; choose one of document, paragraph, chunk"),
         ({"numbers": "mask"}, "unknown numbers mode 'mask'; choose one of remove, keep"),
         ({"user_dicts": ("missing.txt",)}, "missing.txt: no such file"),

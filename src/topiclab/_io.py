@@ -99,6 +99,20 @@ def atomic_file(path: Path, mode: str = "w") -> Iterator:
         raise
 
 
+# characters that end a line for str.splitlines and many JSON-lines readers, but not for JSON itself
+LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def json_line(value: Any, default: Any = None) -> str:
+    """``value`` as one line of JSON (UTF-8 text kept readable), safe for any line-based reader.
+
+    Example:
+        >>> json_line({"text": "上海\u2028浙江"})
+        '{"text": "上海\\\\u2028浙江"}'
+    """
+    return json.dumps(value, ensure_ascii=False, default=default).translate(LINE_BREAKS)
+
+
 def read_manifest(folder: Path) -> dict[str, Any] | None:
     """The ``manifest.json`` of ``folder`` as a dict, or None when there is none or it is not JSON.
 

@@ -34,7 +34,7 @@ from topiclab.models.result import Priors, load_result
 from topiclab.pipeline import FitRun, fit_prepared, prepare
 from topiclab.plots import metrics_vs_k, save_figure, topic_labels
 from topiclab.preprocess.phrases import phrases_to_tsv
-from topiclab.runfolder import require_run_files, write_run
+from topiclab.runfolder import damaged, require_run_files, write_run
 from topiclab.select import check_sweep
 from topiclab.sweeps import sweep as sweep_prepared
 
@@ -206,12 +206,18 @@ def load(path: Path | str) -> Result:
         topiclab.errors.InputError: no/such/run: no such run folder; give a folder written by topiclab fit
     """
     folder = require_run_files(path, RUN_FILES)
-    documents, tokens = load_run_table(folder)
-    result = load_result(folder / "model")
-    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    return Result(FitConfig.from_toml(folder / "config.toml"), metrics, pd.read_csv(folder / "topics.csv"),
-                  documents, tokens, result.topic_term, result.terms, dict(result.params), load_model(folder),
-                  folder=folder, priors=result.priors)
+    with damaged(folder):
+        documents, tokens = load_run_table(folder)
+        result = load_result(folder / "model")
+        metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+        topics = pd.read_csv(folder / "topics.csv")
+        topic_cols = [f"topic_{i}" for i in range(result.k)]
+        documents[topic_cols] = documents[topic_cols].astype(float)  # a missing or non-numeric column: damaged
+        if not {"topic", "rank", "term", "weight"} <= set(topics.columns) or not isinstance(metrics, dict):
+            raise ValueError("topics.csv or metrics.json lacks what topiclab fit writes")
+        return Result(FitConfig.from_toml(folder / "config.toml"), metrics, topics, documents, tokens,
+                      result.topic_term, result.terms, dict(result.params), load_model(folder), folder=folder,
+                      priors=result.priors)
 
 
 def _doc_topic_prior(result: Result) -> np.ndarray | None:
@@ -245,7 +251,8 @@ def compare(
         result = load(result)
     return compare_documents(result.documents, result.tokens, result.topic_term, result.terms, by=by,
                              alpha=_doc_topic_prior(result), labels=topic_labels(result.topics), ci=ci, n_boot=n_boot,
-                             seed=seed, min_docs=min_docs, covariates=covariates, reference=reference)
+                             seed=seed, min_docs=min_docs, covariates=covariates, reference=reference,
+                             source=result.folder)
 
 
 @dataclass(frozen=True)

@@ -232,7 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_args(p, optional_input=False)
     _add_preprocess_args(p)
     p.add_argument("--out", type=Path, default=None, metavar="FILE",
-                   help="write units as JSON lines {unit_id, doc_id, tokens}; phrases go to FILE's stem + .phrases.tsv")
+                   help="write units as JSON lines {unit_id, doc_id, tokens}; phrases go beside it, FILE's stem + "
+                   ".phrases.tsv (tokens.jsonl: tokens.phrases.tsv)")
     p.add_argument("--overwrite", action="store_true",
                    help="replace --out (and its phrase table) if topiclab wrote them")
     p.set_defaults(func=_cmd_preprocess)
@@ -354,7 +355,7 @@ def _cmd_preprocess(args: argparse.Namespace) -> int:
     inputs = _inputs(args)
     phrases = None
     if args.out is not None:
-        phrases = args.out.with_name(args.out.name.split(".")[0] + ".phrases.tsv")
+        phrases = args.out.with_name(args.out.stem + ".phrases.tsv")
         for target in (args.out, phrases):
             check_file_destination(target, overwrite=args.overwrite, protect=inputs)
     from topiclab.corpus import seed_path
@@ -440,7 +441,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     require_path(args.run_dir, "run folder")
     out = args.out or args.run_dir / f"compare-{args.by}"
-    check_destination(out, overwrite=args.overwrite)
+    check_destination(out, overwrite=args.overwrite, protect=[args.run_dir])
     _draw_offscreen()
     from topiclab.api import compare
 
@@ -460,7 +461,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     require_path(args.run_dir, "run folder")
-    check_destination(args.out or args.run_dir / "report", overwrite=args.overwrite)
+    check_destination(args.out or args.run_dir / "report", overwrite=args.overwrite, protect=[args.run_dir])
     _draw_offscreen()
     from topiclab.report import write_report
 

@@ -71,6 +71,8 @@ class Comparison:
     tables: dict[str, pd.DataFrame]
     labels: dict[int, str] | None = None
     notes: tuple[str, ...] = ()
+    ci: float = 0.95
+    source: Path | None = None  # the run folder compared, never to be replaced by save
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -84,17 +86,18 @@ class Comparison:
         if kind not in FIGURES:
             raise ConfigError(f"unknown figure {kind!r}; choose one of {', '.join(FIGURES)}")
         if kind == "heatmap":
-            return prevalence_heatmap(self.tables["prevalence"], self.labels)
+            return prevalence_heatmap(self.tables["prevalence"], self.labels, ci=self.ci)
         if kind == "intervals":
-            return prevalence_intervals(self.tables["prevalence"], self.labels)
-        return differences_forest(self.tables["differences"], self.labels)
+            return prevalence_intervals(self.tables["prevalence"], self.labels, ci=self.ci)
+        return differences_forest(self.tables["differences"], self.labels, ci=self.ci)
 
     def save(self, out: Path | str, *, overwrite: bool = False) -> Path:
         """Write every table as CSV and every figure as PNG and SVG into the folder ``out``, atomically."""
         out = Path(out)
-        check_destination(out, overwrite=overwrite)
+        protect = [self.source] if self.source is not None else []
+        check_destination(out, overwrite=overwrite, protect=protect)
         figures = {FIGURES[kind]: self.plot(kind) for kind in FIGURES}
-        with atomic_dir(out, overwrite=overwrite, kind="compare") as tmp:
+        with atomic_dir(out, overwrite=overwrite, kind="compare", protect=protect) as tmp:
             for name, table in self.tables.items():
                 table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6f", lineterminator="\n")
             for name, fig in figures.items():
@@ -106,6 +109,7 @@ def compare_documents(
     frame: pd.DataFrame, tokens: dict[str, list[str]], topic_term: Any, terms: Sequence[str], *, by: str = "region",
     alpha: float | np.ndarray | None = None, labels: dict[int, str] | None = None, ci: float = 0.95, n_boot: int = 2000,
     seed: int = 0, min_docs: int = 5, covariates: Sequence[str] = (), reference: str | None = None,
+    source: Path | None = None,
 ) -> Comparison:
     """Every comparison of the groups in ``frame[by]`` (documents without a group are left out).
 
@@ -153,4 +157,4 @@ def compare_documents(
         "effects": effects(frame, by, covariates=covariates, alpha=alpha, n_sims=min(n_boot, 1000), ci=ci, seed=seed,
                            reference=reference),
     }
-    return Comparison(by, tables, labels, tuple(notes))
+    return Comparison(by, tables, labels, tuple(notes), ci, source)

@@ -176,7 +176,8 @@ def check_modelable(units: Units, config: FitConfig) -> None:
                          "(or --unit paragraph if it has paragraphs)")
     if len(units) < config.model.k:
         hint = "" if units.config.unit == "chunk" else "; or cut the documents into more units with --unit chunk"
-        raise InputError(f"{len(units)} units to model ({units.n_documents} documents as {units.config.unit}s) are "
+        docs = "1 document" if units.n_documents == 1 else f"{units.n_documents} documents"
+        raise InputError(f"{len(units)} units to model ({docs} as {units.config.unit}s) are "
                          f"fewer than k = {config.model.k} topics; choose --k {len(units)} or less{hint}")
 
 

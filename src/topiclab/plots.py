@@ -77,7 +77,7 @@ def _label(labels: dict[int, str] | None, topic: Any) -> str:
     return (labels or {}).get(int(topic), str(topic))
 
 
-def prevalence_heatmap(prevalence: pd.DataFrame, labels: dict[int, str] | None = None) -> Any:
+def prevalence_heatmap(prevalence: pd.DataFrame, labels: dict[int, str] | None = None, *, ci: float = 0.95) -> Any:
     """Group x topic heatmap of mean prevalence, each cell annotated with its interval.
 
     ``prevalence`` is the table :func:`topiclab.comparisons.prevalence` returns.
@@ -115,7 +115,7 @@ def prevalence_heatmap(prevalence: pd.DataFrame, labels: dict[int, str] | None =
         ax.set_xticks(range(n_groups), names, rotation=0 if n_groups <= 8 else 90, fontsize=8 if n_groups <= 16 else 7)
         ax.set_yticks(range(n_topics), [_label(labels, t) for t in table.index], fontsize=8)
         fig.colorbar(im, ax=ax, label="mean topic share")
-        what = "95% bootstrap interval" if n_groups <= 8 else "intervals in prevalence.csv"
+        what = f"{ci:.0%} bootstrap interval" if n_groups <= 8 else "intervals in prevalence.csv"
         ax.set_title(f"Topic prevalence by group, {what} (* fewer documents than --min-docs)", fontsize=9)
         fig.tight_layout()
     return fig
@@ -141,7 +141,7 @@ def _panels(n: int, rows_each: int) -> tuple[Any, Any]:
 MANY_GROUPS = 8  # from here on the interval figures put one panel a topic, groups down each panel
 
 
-def prevalence_intervals(prevalence: pd.DataFrame, labels: dict[int, str] | None = None) -> Any:
+def prevalence_intervals(prevalence: pd.DataFrame, labels: dict[int, str] | None = None, *, ci: float = 0.95) -> Any:
     """Each topic's prevalence in each group, as points with interval bars (x: small group; a
     hollow point: no interval, a group of one document).
 
@@ -166,7 +166,7 @@ def prevalence_intervals(prevalence: pd.DataFrame, labels: dict[int, str] | None
                 ax.invert_yaxis()
                 ax.set_title(_label(labels, t), fontsize=8)
                 ax.grid(axis="x", alpha=0.3)
-            fig.supxlabel("mean topic share (95% bootstrap interval; grey x: small group)", fontsize=9)
+            fig.supxlabel(f"mean topic share ({ci:.0%} bootstrap interval; grey x: small group)", fontsize=9)
             fig.tight_layout()
             return fig
         fig, ax = plt.subplots(figsize=(8, 1.0 + 0.5 * len(topics)))
@@ -177,7 +177,7 @@ def prevalence_intervals(prevalence: pd.DataFrame, labels: dict[int, str] | None
                     np.full(len(topics), small), color, label=g)
         ax.set_yticks(range(len(topics)), [_label(labels, t) for t in topics], fontsize=8)
         ax.invert_yaxis()
-        ax.set_xlabel("mean topic share (95% bootstrap interval)")
+        ax.set_xlabel(f"mean topic share ({ci:.0%} bootstrap interval)")
         ax.legend(title="group (x: small)", fontsize=8)
         ax.grid(axis="x", alpha=0.3)
         fig.tight_layout()
@@ -191,7 +191,9 @@ def _points(ax: Any, mean: Any, y: Any, lo: Any, hi: Any, small: Any, color: Any
     for flag in (False, True):
         sel = (small.astype(bool) == flag) & has
         if sel.any():
-            ax.errorbar(mean[sel], y[sel], xerr=[mean[sel] - lo[sel], hi[sel] - mean[sel]], linestyle="none",
+            # a percentile interval from few resamples may not contain the mean: no negative bar
+            err = [np.maximum(mean[sel] - lo[sel], 0), np.maximum(hi[sel] - mean[sel], 0)]
+            ax.errorbar(mean[sel], y[sel], xerr=err, linestyle="none",
                         capsize=2, marker="x" if flag else "o", color=SMALL_COLOR if flag and label is None else color,
                         alpha=0.45 if flag else 1.0, label=label if not flag or not (~small.astype(bool) & has).any()
                         else None)
@@ -199,7 +201,7 @@ def _points(ax: Any, mean: Any, y: Any, lo: Any, hi: Any, small: Any, color: Any
         ax.plot(mean[~has], y[~has], "o", mfc="white", color=color, label=None if has.any() else label)
 
 
-def differences_forest(differences: pd.DataFrame, labels: dict[int, str] | None = None) -> Any:
+def differences_forest(differences: pd.DataFrame, labels: dict[int, str] | None = None, *, ci: float = 0.95) -> Any:
     """Forest plot of each group against the rest; filled: q < 0.05; grey: small group.
 
     ``differences`` is the table :func:`topiclab.comparisons.differences` returns. With more
@@ -231,7 +233,7 @@ def differences_forest(differences: pd.DataFrame, labels: dict[int, str] | None 
         ax.set_yticks(range(len(rest)), [f"{r.group_a} · {_label(labels, r.topic)}" for r in rest.itertuples()],
                       fontsize=7)
         ax.invert_yaxis()
-        ax.set_xlabel("difference in topic share against the other groups (95% interval)")
+        ax.set_xlabel(f"difference in topic share against the other groups ({ci:.0%} interval)")
         ax.set_title("Each group against the rest (filled: q < 0.05; grey: small group)", fontsize=9)
         fig.tight_layout()
     return fig

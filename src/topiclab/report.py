@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from topiclab._io import atomic_dir, check_destination
-from topiclab.runfolder import require_run_files
+from topiclab.runfolder import damaged, require_run_files
 from topiclab.webfont import FAMILY, embed_font
 
 REQUIRED = ("topics.csv", "doc_topics.csv", "metrics.json", "manifest.json", "config.toml")
@@ -181,42 +181,44 @@ def write_report(run_dir: Path, out: Path | None = None, *, overwrite: bool = Fa
 
     run_dir = require_run_files(run_dir, REQUIRED)
     out = Path(out) if out is not None else run_dir / "report"
-    topics = pd.read_csv(run_dir / "topics.csv")
-    doc_topics = pd.read_csv(run_dir / "doc_topics.csv", dtype={"doc_id": str})
-    metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
-    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
-    page = _Page(f"topiclab report: {run_dir.resolve().name}")
-    check_destination(out, overwrite=overwrite)
-    with atomic_dir(out, overwrite=overwrite, kind="report") as tmp:
-        fig_dir = tmp / "figures"
-        fig_dir.mkdir()
-        page.heading("Corpus")
-        page.text(f"{metrics['n_docs']} documents, {metrics['n_units']} units ({manifest.get('units', '?')}), "
-                  f"{metrics['n_terms']} terms in the vocabulary. Segmenter: {manifest.get('engine', '?')}. "
-                  f"Input SHA-256: {manifest.get('input_sha256', '?')}.")
-        if "region" in doc_topics.columns:
-            counts = doc_topics["region"].fillna("(none)").value_counts().sort_index()
-            page.table(pd.DataFrame({"region": counts.index, "documents": counts.to_numpy()}))
-        page.heading("Settings")
-        page.code((run_dir / "config.toml").read_text(encoding="utf-8").strip())
-        page.heading("Metrics")
-        page.table(pd.DataFrame({"metric": list(metrics), "value": [str(v) for v in metrics.values()]}))
-        page.heading("Topics")
-        page.table(_topics_table(topics, doc_topics))
-        labels = topic_labels(topics)
-        for name, fig, caption in (
-            ("top_terms", top_terms_grid(topics), "top terms per topic"),
-            ("composition", doc_topic_composition(doc_topics, labels), "document-topic composition"),
-        ):
-            save_figure(fig, fig_dir, name)
-            page.figure(fig_dir / f"{name}.png", f"figures/{name}.png", caption)
-        if ldavis:
-            from topiclab.ldavis import export_ldavis
+    check_destination(out, overwrite=overwrite, protect=[run_dir])  # before any work
+    with damaged(run_dir):
+        topics = pd.read_csv(run_dir / "topics.csv")
+        doc_topics = pd.read_csv(run_dir / "doc_topics.csv", dtype={"doc_id": str})
+        metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
+        manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+        page = _Page(f"topiclab report: {run_dir.resolve().name}")
+        check_destination(out, overwrite=overwrite, protect=[run_dir])
+        with atomic_dir(out, overwrite=overwrite, kind="report", protect=[run_dir]) as tmp:
+            fig_dir = tmp / "figures"
+            fig_dir.mkdir()
+            page.heading("Corpus")
+            page.text(f"{metrics['n_docs']} documents, {metrics['n_units']} units ({manifest.get('units', '?')}), "
+                      f"{metrics['n_terms']} terms in the vocabulary. Segmenter: {manifest.get('engine', '?')}. "
+                      f"Input SHA-256: {manifest.get('input_sha256', '?')}.")
+            if "region" in doc_topics.columns:
+                counts = doc_topics["region"].fillna("(none)").value_counts().sort_index()
+                page.table(pd.DataFrame({"region": counts.index, "documents": counts.to_numpy()}))
+            page.heading("Settings")
+            page.code((run_dir / "config.toml").read_text(encoding="utf-8").strip())
+            page.heading("Metrics")
+            page.table(pd.DataFrame({"metric": list(metrics), "value": [str(v) for v in metrics.values()]}))
+            page.heading("Topics")
+            page.table(_topics_table(topics, doc_topics))
+            labels = topic_labels(topics)
+            for name, fig, caption in (
+                ("top_terms", top_terms_grid(topics), "top terms per topic"),
+                ("composition", doc_topic_composition(doc_topics, labels), "document-topic composition"),
+            ):
+                save_figure(fig, fig_dir, name)
+                page.figure(fig_dir / f"{name}.png", f"figures/{name}.png", caption)
+            if ldavis:
+                from topiclab.ldavis import export_ldavis
 
-            export_ldavis(run_dir, tmp / "ldavis.html")
-            page.link("ldavis.html", "Interactive view of the topics (pyLDAvis; topic numbers as above)")
-        for folder in sorted(p for p in run_dir.glob("compare-*") if p.is_dir() and not p.name.startswith(".")):
-            _compare_section(page, folder, fig_dir, tmp)
-        (tmp / "report.html").write_text(page.html(), encoding="utf-8")
-        (tmp / "report.md").write_text(page.markdown(), encoding="utf-8")
+                export_ldavis(run_dir, tmp / "ldavis.html")
+                page.link("ldavis.html", "Interactive view of the topics (pyLDAvis; topic numbers as above)")
+            for folder in sorted(p for p in run_dir.glob("compare-*") if p.is_dir() and not p.name.startswith(".")):
+                _compare_section(page, folder, fig_dir, tmp)
+            (tmp / "report.html").write_text(page.html(), encoding="utf-8")
+            (tmp / "report.md").write_text(page.markdown(), encoding="utf-8")
     return out

@@ -25,7 +25,9 @@ from __future__ import annotations
 import json
 import pickle
 import platform
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -34,7 +36,7 @@ from typing import TYPE_CHECKING
 from topiclab._io import atomic_dir
 from topiclab.config import ModelConfig
 from topiclab.corpus import Corpus, write_jsonl
-from topiclab.errors import InputError
+from topiclab.errors import InputError, TopiclabError
 from topiclab.preprocess.output import write_units_jsonl
 from topiclab.preprocess.phrases import phrases_to_tsv
 from topiclab.preprocess.segment import engine_version
@@ -155,6 +157,30 @@ def require_run_files(run_dir: Path | str, names: Sequence[str]) -> Path:
     return run_dir
 
 
+@contextmanager
+def damaged(run_dir: Path | str) -> Iterator[None]:
+    """Turn a failure to parse a run folder's files into one line naming the folder.
+
+    A run folder's files are topiclab's own; one that no longer parses was cut short, damaged or
+    edited by hand, and the remedy is to write it again.
+
+    Example:
+        >>> with damaged("runs/x"):  # doctest: +ELLIPSIS
+        ...     json.loads("{")
+        Traceback (most recent call last):
+        topiclab.errors.InputError: runs/x: a file of the run folder is damaged or was edited (JSONDecodeError: ...
+    """
+    try:
+        yield
+    except TopiclabError:
+        raise
+    except (ValueError, KeyError, TypeError, IndexError, EOFError, pickle.UnpicklingError, zipfile.BadZipFile,
+            AttributeError) as exc:
+        why = str(exc).splitlines()[0] if str(exc) else ""
+        raise InputError(f"{run_dir}: a file of the run folder is damaged or was edited ({type(exc).__name__}: "
+                         f"{why}); rerun topiclab fit to write it again") from None
+
+
 def read_run_tokens(run_dir: Path) -> list[tuple[str, str, list[str]]]:
     """``(unit_id, doc_id, tokens)`` for every unit of a run folder's ``tokens.jsonl``, in order.
 
@@ -166,5 +192,6 @@ def read_run_tokens(run_dir: Path) -> list[tuple[str, str, list[str]]]:
         >>> read_run_tokens(folder)
         [('a#p0', 'a', ['长三角'])]
     """
-    lines = (Path(run_dir) / "tokens.jsonl").read_text(encoding="utf-8").splitlines()
+    text = (Path(run_dir) / "tokens.jsonl").read_text(encoding="utf-8")
+    lines = [line for line in text.split("\n") if line]  # \n only: a token may hold U+2028
     return [(r["unit_id"], r["doc_id"], r["tokens"]) for r in map(json.loads, lines)]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from topiclab._io import atomic_file
+from topiclab._io import atomic_file, json_line
 from topiclab.corpus.model import Corpus
 
 
@@ -32,7 +31,7 @@ def write_jsonl(corpus: Corpus, path: Path | str) -> None:
     with atomic_file(Path(path)) as fh:
         for doc in corpus:
             record = {"doc_id": doc.doc_id, "text": doc.text, "meta": dict(doc.meta)}
-            fh.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+            fh.write(json_line(record, default=_json_default) + "\n")
 
 
 def summarize(corpus: Corpus) -> str:

@@ -221,7 +221,8 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 def _read_jsonl(
     text: str, path: Path, encoding: str, text_col: str, id_col: str | None, on_error: str = "stop"
 ) -> Corpus:
-    lines = [line for line in text.splitlines() if line.strip()]
+    # lines end at \n only: str.splitlines would also cut at U+2028 and other separators inside the text
+    lines = [line for line in text.split("\n") if line.strip()]
     skipped: list[str] = []
     try:  # one parse of the whole file at C speed; line by line only to report what is wrong
         records = json.loads("[" + ",".join(lines) + "]")
@@ -240,7 +241,7 @@ def _read_jsonl(
 
 def _jsonl_records(text: str, path: Path, on_error: str) -> tuple[list[dict], list[str]]:
     records, skipped = [], []
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:

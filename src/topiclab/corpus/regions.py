@@ -147,9 +147,14 @@ def read_mapping(path: Path) -> tuple[dict[str, str], dict[str, str]]:
     or re-map gazetteer names. Returns ``(by_doc_id, by_name)``.
     """
     text, _ = read_text(path)
-    dialect = "excel-tab" if "\t" in text.splitlines()[0] else "excel"
-    rows = list(csv.DictReader(text.splitlines(), dialect=dialect))
-    header = set(rows[0]) if rows else set()
+    lines = text.split("\n")
+    dialect = "excel-tab" if "\t" in lines[0] else "excel"
+    rows = list(csv.DictReader(lines, dialect=dialect))
+    header = {str(h) for h in (rows[0] if rows else {}) if h is not None}
+    for lineno, row in enumerate(rows, 2):
+        if None in row:  # csv puts the fields beyond the header under None
+            raise InputError(f"{path}:{lineno}: more fields than the header's {len(header)}; quote fields that hold "
+                             "a comma, or fix the row")
     if "region" not in header or not header & {"doc_id", "name"}:
         raise InputError(
             f"{path}: a region mapping needs a header with 'region' and 'doc_id' (per document) "

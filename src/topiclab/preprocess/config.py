@@ -66,7 +66,7 @@ class PreprocessConfig:
             bad = sorted(set(self.pos) - TAGS)
             if bad:
                 raise ConfigError(
-                    f"unknown part-of-speech tag(s) {', '.join(bad)}; valid tags: {' '.join(sorted(TAGS))}"
+                    f"unknown part-of-speech tag(s) {', '.join(map(repr, bad))}; valid tags: {' '.join(sorted(TAGS))}"
                 )
         if self.min_len < 1:
             raise ConfigError(f"min_len must be at least 1, got {self.min_len}")

@@ -59,7 +59,7 @@ def read_user_dict(path: Path | str) -> list[DictEntry]:
     path = Path(path)
     text, _ = read_text(path)
     entries = []
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in enumerate(text.split("\n"), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
@@ -106,7 +106,7 @@ def read_wordlist(path: Path | str) -> frozenset[str]:
 
 def _parse_wordlist(text: str, name: str) -> frozenset[str]:
     words = set()
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in enumerate(text.split("\n"), 1):
         word = line.split("#", 1)[0].strip()
         if not word:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from topiclab._io import atomic_file
+from topiclab._io import LINE_BREAKS, atomic_file
 from topiclab.preprocess.phrases import phrases_to_tsv
 from topiclab.preprocess.units import Units
 
@@ -24,7 +24,7 @@ def write_units_jsonl(units: Units, path: Path | str) -> None:
     """
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every line
     with atomic_file(Path(path)) as fh:
-        fh.writelines(encode({"unit_id": uid, "doc_id": did, "tokens": list(toks)}) + "\n"
+        fh.writelines(encode({"unit_id": uid, "doc_id": did, "tokens": list(toks)}).translate(LINE_BREAKS) + "\n"
                       for uid, did, toks in zip(units.unit_ids, units.doc_ids, units.tokens))
 
 

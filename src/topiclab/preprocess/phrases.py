@@ -229,7 +229,7 @@ def read_phrases(path: Path | str) -> list[Phrase]:
     """
     path = Path(path)
     text, _ = read_text(path)
-    rows = list(csv.DictReader(text.splitlines(), delimiter="\t"))
+    rows = list(csv.DictReader(text.split("\n"), delimiter="\t"))
     if not rows or "parts" not in rows[0]:
         raise InputError(f"{path}: a phrase table needs a header with a 'parts' column")
     out = []

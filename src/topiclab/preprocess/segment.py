@@ -21,6 +21,7 @@ and the same ``(word, freq, tag)`` is added to each engine.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -127,6 +128,15 @@ class _JiebaTagger:
         import jieba.posseg
 
         tokenizer = jieba.Tokenizer()
+        # jieba logs four lines to stderr while it loads its dictionary; quiet them for the load
+        # only, so that a user's own setting of jieba's logger is left as it was
+        quiet = logging.getLogger("jieba")
+        level = quiet.level
+        quiet.setLevel(logging.WARNING)
+        try:
+            tokenizer.initialize()
+        finally:
+            quiet.setLevel(level)
         for word, freq, tag in entries:
             tokenizer.add_word(word, freq, tag)
         self._pos = jieba.posseg.POSTokenizer(tokenizer)

@@ -48,10 +48,11 @@ class Units:
             >>> from topiclab.corpus import Corpus
             >>> from topiclab.preprocess import preprocess
             >>> print(preprocess(Corpus(["a"], ["长三角一体化发展。"]), PreprocessConfig()).report().splitlines()[0])
-            units: 1 (document) from 1 documents
+            units: 1 (document) from 1 document
         """
+        docs = "1 document" if self.n_documents == 1 else f"{self.n_documents} documents"
         lines = [
-            f"units: {len(self)} ({self.config.unit}) from {self.n_documents} documents",
+            f"units: {len(self)} ({self.config.unit}) from {docs}",
             f"tokens kept: {self.n_tokens:,}",
             "removed: " + ", ".join(f"{r} {self.removed.get(r, 0):,}" for r in REASONS),
         ]
