@@ -245,6 +245,7 @@ class FitConfig:
                     **settings: Any) -> FitConfig:
         """A copy with settings changed by name, validated: ``"section.key"`` or a bare key that
         names one setting (``k``, ``unit``, ``no_below`` …; ``model`` stands for ``model.name``).
+        Changing the model without naming a backend takes the new model's default backend.
 
         Example:
             >>> c = FitConfig().with_values({"model.k": 5}, unit="document", model="lda")
@@ -256,7 +257,13 @@ class FitConfig:
         for section, keys in data.items():
             for key in keys:
                 owners.setdefault(key, []).append(section)
-        for given, value in {**(values or {}), **settings}.items():
+        given_values = {**(values or {}), **settings}
+        names = {k for k in given_values if k in ("model", "name", "model.name")}
+        backends = {k for k in given_values if k in ("backend", "model.backend")}
+        if names and not backends and given_values[names.pop()] != self.model.name:
+            # another model: the backend recorded for the old one (sklearn for NMF) does not carry over
+            data["model"]["backend"] = ModelConfig().backend
+        for given, value in given_values.items():
             section, dot, name = given.partition(".")
             if not dot:
                 name = "name" if given == "model" else given

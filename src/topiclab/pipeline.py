@@ -200,8 +200,11 @@ def fit_prepared(prepared: Prepared, config: FitConfig) -> FitRun:
     result = result_of(est, prepared.vocabulary.terms, model=m.name, k=m.k, seed=m.seed, backend=m.backend,
                        unit_ids=units.unit_ids, doc_ids=units.doc_ids, params=m.params())
     t = time.perf_counter()
+    # heldout perplexity refits with the configured backend, so the record is changed only after it
     metrics = evaluate_run(result, units, est, prepared.counts, prepared.corpus, config)
     timings["evaluate"] = time.perf_counter() - t
+    # the run's config.toml names the library that fitted (sklearn for NMF and clusters)
+    config = replace(config, model=replace(config.model, backend=result.backend))
     return FitRun(config, prepared.corpus, units, prepared.vocabulary, result, est, metrics,
                   input_digest(prepared.corpus), timings)
 
