@@ -96,6 +96,10 @@ def test_label_column_gives_agreement_metrics(tmp_path: Path):
                                          "vectorize.no_above=1.0"])
     result = run(config, cache_dir=None)
     assert result.metrics["nmi_field"] == 1.0 and result.metrics["purity_field"] == 1.0
+    res = fit(str(table), "--label-col", "field", "--k", "2", "--unit", "document", "--no-phrases",
+              "--set", "vectorize.no_above=1.0", "--out", str(tmp_path / "run"))
+    assert res.returncode == 0, res.stderr
+    assert "agreement with field: nmi 1.0000, ari 1.0000, purity 1.0000" in res.stdout
 
 
 @pytest.mark.parametrize(("n_docs", "unit"), [(24, "paragraph"), (240, "document")])

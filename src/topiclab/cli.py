@@ -393,6 +393,10 @@ def _cmd_fit(args: argparse.Namespace) -> int:
           f"{m['n_terms']} terms")
     print(f"coherence: npmi {m['npmi']:.4f}, c_v {m['c_v']:.4f}, umass {m['umass']:.4f}; "
           f"diversity {m['diversity']:.3f}")
+    label = result.config.input.label_col
+    if label:
+        print(f"agreement with {label}: nmi {m[f'nmi_{label}']:.4f}, ari {m[f'ari_{label}']:.4f}, "
+              f"purity {m[f'purity_{label}']:.4f}")
     for t, words in enumerate(result.top_terms(8)):
         print(f"  topic {t}: {' '.join(words)}")
     assert result.run is not None
