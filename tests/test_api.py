@@ -120,3 +120,40 @@ def test_sweep_returns_tables_and_a_figure(frame: pd.DataFrame, tmp_path):
     assert sweep.summary["k"].tolist() == [2, 3] and len(sweep.runs) == 4 and sweep.plot().axes
     out = sweep.save(tmp_path / "sweep")
     assert (out / "summary.csv").is_file() and (out / "metrics_vs_k.png").is_file()
+
+
+def test_what_a_pandas_user_passes_is_taken_or_refused_in_one_line(frame: pd.DataFrame, result: topiclab.Result):
+    assert topiclab.fit(frame, text_col="body", k=np.int64(2), seed=np.int64(3), cache=False).k == 2
+    assert topiclab.fit(frame, config={"input.text_col": "body", "model.k": 2}, cache=False).k == 2
+    for bad in (frame, "上海集成电路", None):
+        with pytest.raises(topiclab.ConfigError, match="transform takes"):
+            result.transform(bad)
+    with pytest.raises(topiclab.InputError, match="item 1 of the list is None, not a text"):
+        topiclab.fit(["上海集成电路", None], k=2)
+    with pytest.raises(topiclab.ConfigError, match=r"model\.backend 'gensim' applies to LDA only"):
+        topiclab.fit(frame, text_col="body", model="nmf", backend="gensim")
+    config = topiclab.FitConfig().with_values(model="lda", backend="gensim", alpha="auto")
+    assert config.model.params()["alpha"] == "auto"
+    with pytest.raises(topiclab.ConfigError, match="a learned prior needs model lda with backend gensim"):
+        topiclab.FitConfig().with_values(model="lda", alpha="auto")
+    assert "Result(model='nmf', k=2" in repr(result) and len(repr(result)) < 200
+
+
+def test_id_col_stays_in_the_document_table(frame: pd.DataFrame):
+    df = frame.reset_index()
+    table = topiclab.fit(df, text_col="body", id_col="url", k=2, cache=False).document_table()
+    assert table.index.equals(df.index) and table["url"].tolist() == df["url"].tolist()
+
+
+def test_covariates_that_leave_nothing_to_estimate_are_refused(result: topiclab.Result):
+    with pytest.raises(topiclab.ConfigError, match="covariate 'region' is the grouping column itself"):
+        topiclab.compare(result, by="region", covariates=["region"])
+    with pytest.raises(topiclab.ConfigError, match="coefficients for 24 documents"):
+        topiclab.compare(result, by="region", covariates="year,doc_id")  # a string is a comma-separated list
+
+
+def test_a_loaded_run_saved_elsewhere_still_reruns(result: topiclab.Result, tmp_path):
+    first = result.save(tmp_path / "a" / "run")
+    copy = topiclab.load(first).save(tmp_path / "b" / "deeper" / "copy")
+    again = topiclab.fit(config=copy / "config.toml", cache=False)
+    assert again.top_terms(10) == result.top_terms(10)

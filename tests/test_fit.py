@@ -123,7 +123,7 @@ def test_config_round_trips_through_toml(tmp_path: Path):
     path.write_text(config.to_toml(), encoding="utf-8")
     assert FitConfig.from_toml(path) == config
     path.write_text("[model]\nk = \"ten\"\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"\[model\] k must be int"):
+    with pytest.raises(ConfigError, match=r"c\.toml: model\.k must be a whole number, got 'ten'"):
         FitConfig.from_toml(path)
 
 

@@ -209,3 +209,17 @@ def test_a_system_error_is_one_line_and_leaves_nothing(six: Path, tmp_path: Path
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"topiclab: error: {out}: No space left on device; nothing was written"]
     assert not out.exists()
+
+
+def test_overwrite_replaces_a_folder_only_with_one_of_its_kind(six: Path, tmp_path: Path, capsys):
+    run = tmp_path / "run"
+    other = tmp_path / "other"
+    assert _fit(str(six), "--out", str(run)) == 0 and _fit(str(six), "--out", str(other)) == 0
+    capsys.readouterr()
+    assert main(["compare", str(run), "--n-boot", "20", "--min-docs", "1", "--out", str(other), "--overwrite"]) == 2
+    assert "is a topiclab run folder, and --overwrite replaces only a compare folder" in capsys.readouterr().err
+    assert (other / "model").is_dir()
+    assert main(["compare", str(run), "--n-boot", "20", "--min-docs", "1"]) == 0
+    assert _fit(str(six), "--out", str(run / "compare-region"), "--overwrite") == 2
+    assert main(["compare", str(run), "--n-boot", "0", "--overwrite"]) == 2  # options first, before the folder
+    assert "n_boot must be" in capsys.readouterr().err

@@ -175,7 +175,9 @@ def _foreign_entries(folder: Path) -> list[str]:
     return foreign
 
 
-def check_destination(path: Path, *, overwrite: bool = False, protect: Iterable[Path | str] = ()) -> None:
+def check_destination(
+    path: Path, *, overwrite: bool = False, protect: Iterable[Path | str] = (), kind: str | None = None
+) -> None:
     """Refuse, with one line, an output folder that may not be written or replaced.
 
     A new folder is always fine. An existing one needs ``overwrite``, must be a folder topiclab
@@ -207,9 +209,13 @@ def check_destination(path: Path, *, overwrite: bool = False, protect: Iterable[
     if here == target or target in here.parents:
         raise InputError(f"{path}: is the current folder or one of its parents and is never replaced; "
                          "give --out a new folder name")
-    if written_kind(path) is None:
+    found = written_kind(path)
+    if found is None:
         raise InputError(f"{path}: not a folder topiclab wrote (no topiclab manifest.json in it); --overwrite "
                          "replaces only topiclab's own run, sweep, compare and report folders; choose another --out")
+    if kind is not None and found != kind:
+        raise InputError(f"{path}: is a topiclab {found} folder, and --overwrite replaces only a {kind} folder with "
+                         f"a {kind} folder; choose another --out")
     for item in protect:
         inner = Path(item).resolve()
         if inner == target or target in inner.parents:
@@ -342,7 +348,7 @@ def atomic_dir(
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     protect = tuple(protect)
-    check_destination(path, overwrite=overwrite, protect=protect)
+    check_destination(path, overwrite=overwrite, protect=protect, kind=kind)
     path.parent.mkdir(parents=True, exist_ok=True)
     _clear_leftovers(path)
     tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent))
@@ -351,7 +357,7 @@ def atomic_dir(
         _record(tmp, kind)
         _open_up(tmp)
         if path.exists():
-            check_destination(path, overwrite=overwrite, protect=protect)  # it may have changed meanwhile
+            check_destination(path, overwrite=overwrite, protect=protect, kind=kind)  # it may have changed meanwhile
             if not _renameat2(tmp, path, _RENAME_EXCHANGE):
                 old = path.with_name(f".{path.name}.{os.getpid()}.old.tmp")
                 os.replace(path, old)

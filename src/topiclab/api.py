@@ -1,10 +1,12 @@
 """The library API: one call a job, for code that works with pandas, scikit-learn and gensim.
 
-    >>> import pandas as pd, topiclab                                        # doctest: +SKIP
-    >>> df = pd.read_csv("articles.csv")                                     # doctest: +SKIP
-    >>> result = topiclab.fit(df, text_col="body", model="lda", k=8, seed=1)  # doctest: +SKIP
-    >>> comparison = topiclab.compare(result, by="region")                   # doctest: +SKIP
-    >>> comparison.plot("heatmap")                                           # doctest: +SKIP
+    >>> import pandas as pd, topiclab
+    >>> df = pd.DataFrame({"body": ["上海张江集成电路芯片设计产业"] * 6 + ["浙江宁波舟山港口物流航运"] * 6})
+    >>> result = topiclab.fit(df, text_col="body", model="lda", k=2, seed=1)
+    >>> comparison = topiclab.compare(result, by="region", n_boot=100)
+    >>> fig = comparison.plot("heatmap")
+    >>> result.document_table().groupby("region")["dominant_topic"].nunique().tolist()
+    [1, 1]
 
 :func:`fit` takes a DataFrame, a Series, a list of texts, a path or a :class:`~topiclab.Corpus`
 and returns a :class:`Result`; :func:`compare` takes a result or a run folder and returns a
@@ -63,6 +65,12 @@ class Result:
     source: Corpus | None = field(default=None, repr=False)
     priors: Priors | None = None
 
+    def __repr__(self) -> str:
+        m = self.metrics
+        where = f", folder={str(self.folder)!r}" if self.folder else ""
+        return (f"Result(model={m.get('model')!r}, k={self.k}, seed={m.get('seed')}, documents={len(self.documents)}, "
+                f"npmi={m.get('npmi')}{where})")
+
     @property
     def k(self) -> int:
         """The number of topics."""
@@ -96,6 +104,9 @@ class Result:
             return frame
         labels, ids = self.index
         out = frame.reindex(ids)
+        id_col = self.config.input.id_col
+        if id_col and id_col not in out.columns:
+            out.insert(0, id_col, ids)
         out["n_tokens"] = out["n_tokens"].fillna(0).astype(int)
         out["dominant_topic"] = out["dominant_topic"].astype("Int64")
         out.index = labels
@@ -117,15 +128,22 @@ class Result:
             return write_run(self.run, path, overwrite=overwrite, embed=self.source)
         if self.folder is None:
             raise ConfigError("this result has neither a fit nor a run folder to save")
-        check_destination(path, overwrite=overwrite)
-        with atomic_dir(path, overwrite=overwrite, kind="run") as tmp:
+        check_destination(path, overwrite=overwrite, protect=self.config.input_files(), kind="run")
+        with atomic_dir(path, overwrite=overwrite, kind="run", protect=self.config.input_files()) as tmp:
             shutil.rmtree(tmp)
-            shutil.copytree(self.folder, tmp, ignore=shutil.ignore_patterns(".*"))
+            shutil.copytree(self.folder, tmp, ignore=shutil.ignore_patterns(".*", "compare-*", "report"))
+            # its input paths, relative to the folder they were in, now relative to the new one
+            (tmp / "config.toml").write_text(self.config.to_toml(relative_to=path), encoding="utf-8")
         return path
 
 
-def _config(config: FitConfig | Path | str | None, values: Mapping[str, Any]) -> FitConfig:
-    base = config if isinstance(config, FitConfig) else FitConfig.from_toml(config) if config else FitConfig()
+def _config(config: FitConfig | Mapping[str, Any] | Path | str | None, values: Mapping[str, Any]) -> FitConfig:
+    if isinstance(config, Mapping):
+        base = FitConfig().with_values(config)
+    elif isinstance(config, FitConfig):
+        base = config
+    else:
+        base = FitConfig.from_toml(config) if config else FitConfig()
     return base.with_values({k: v for k, v in values.items() if v is not None})
 
 
@@ -156,8 +174,8 @@ def _data(data: Any, config: FitConfig) -> tuple[FitConfig, Corpus | None, Corpu
 def fit(
     data: Any = None, *, text_col: str | None = None, id_col: str | None = None, region_col: str | None = None,
     label_col: str | None = None, model: str | None = None, k: int | None = None, seed: int | None = None,
-    workers: int | None = None, config: FitConfig | Path | str | None = None, cache: bool | Path = True,
-    progress: bool = False, **settings: Any,
+    workers: int | None = None, config: FitConfig | Mapping[str, Any] | Path | str | None = None,
+    cache: bool | Path = True, progress: bool = False, **settings: Any,
 ) -> Result:
     """Preprocess ``data``, fit a topic model and evaluate it.
 
@@ -270,7 +288,7 @@ class Sweep:
     def save(self, out: Path | str, *, overwrite: bool = False) -> Path:
         """Write ``runs.csv``, ``summary.csv``, ``config.toml`` and the figure into the folder ``out``."""
         out = Path(out)
-        check_destination(out, overwrite=overwrite, protect=self.config.input_files())
+        check_destination(out, overwrite=overwrite, protect=self.config.input_files(), kind="sweep")
         fig = self.plot()
         with atomic_dir(out, overwrite=overwrite, kind="sweep", protect=self.config.input_files()) as tmp:
             self.runs.to_csv(tmp / "runs.csv", index=False, float_format="%.6f", lineterminator="\n")
@@ -281,9 +299,9 @@ class Sweep:
 
 
 def sweep(
-    data: Any = None, *, k: Sequence[int] = (5, 10, 15, 20, 25, 30), seeds: Sequence[int] = (1, 2, 3),
+    data: Any = None, *, k: Sequence[int] | int = (5, 10, 15, 20, 25, 30), seeds: Sequence[int] | int = (1, 2, 3),
     workers: int = 1, text_col: str | None = None, id_col: str | None = None, model: str | None = None,
-    config: FitConfig | Path | str | None = None, cache: bool | Path = True, progress: bool = False,
+    config: FitConfig | Mapping[str, Any] | Path | str | None = None, cache: bool | Path = True, progress: bool = False,
     **settings: Any,
 ) -> Sweep:
     """Preprocess ``data`` once (as :func:`fit` reads it) and fit every k and seed, in ``workers``
@@ -295,7 +313,8 @@ def sweep(
         >>> s.summary["k"].tolist(), len(s.runs)
         ([2, 3], 4)
     """
-    ks, seed_list = list(k), list(seeds)
+    ks = [k] if isinstance(k, int) else list(k)
+    seed_list = [seeds] if isinstance(seeds, int) else list(seeds)
     check_sweep(ks, seed_list, workers=workers)
     base = _config(config, {"input.text_col": text_col, "input.id_col": id_col, "model.name": model,
                             "model.k": ks[0], "model.seed": seed_list[0], "run.workers": workers, **settings})

@@ -63,6 +63,12 @@ class FittedModel:
         none (every token filtered out, or only words the run never saw) gets no proportions
         (NaN) and no dominant topic (``<NA>``) rather than a made-up one.
         """
+        if isinstance(texts, pd.DataFrame):
+            raise ConfigError("transform takes texts: a Series or a list of strings; for a DataFrame give its text "
+                              "column, e.g. model.transform(df['body'])")
+        if isinstance(texts, str) or not isinstance(texts, Sequence | pd.Series):
+            what = "one string" if isinstance(texts, str) else type(texts).__name__
+            raise ConfigError(f"transform takes a Series or a list of strings, got {what}; for one text give [text]")
         index = texts.index if isinstance(texts, pd.Series) else pd.RangeIndex(len(texts))
         if ids is None:
             ids = [str(v) for v in index] if isinstance(texts, pd.Series) else [f"new-{i}" for i in range(len(texts))]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from topiclab._io import check_destination, check_file_destination, require_path
-from topiclab.errors import ConfigError, TopiclabError
+from topiclab.errors import ConfigError, InputError, TopiclabError
 from topiclab.names import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_ENGINE,
@@ -379,10 +379,10 @@ def _cmd_preprocess(args: argparse.Namespace) -> int:
 def _cmd_fit(args: argparse.Namespace) -> int:
     inputs = _inputs(args)
     if args.out is not None:
-        check_destination(args.out, overwrite=args.overwrite, protect=inputs)
+        check_destination(args.out, overwrite=args.overwrite, protect=inputs, kind="run")
     config = _fit_config(args)
     if args.out is not None:
-        check_destination(args.out, overwrite=args.overwrite, protect=config.input_files())
+        check_destination(args.out, overwrite=args.overwrite, protect=config.input_files(), kind="run")
     from topiclab.api import fit
     from topiclab.runfolder import default_run_dir, input_changed
 
@@ -424,7 +424,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     inputs = _inputs(args)
     if args.out is None:
         raise ConfigError("sweep needs --out DIR, the folder to write its tables and figure into")
-    check_destination(args.out, overwrite=args.overwrite, protect=inputs)
+    check_destination(args.out, overwrite=args.overwrite, protect=inputs, kind="sweep")
     from topiclab.select import check_sweep, parse_k_range, parse_seeds
 
     ks, seeds = parse_k_range(args.k_range), parse_seeds(args.seeds)
@@ -443,9 +443,12 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    require_path(args.run_dir, "run folder")
+    _require_run_dir(args.run_dir)
+    from topiclab.comparisons import check_settings
+
+    check_settings(n_boot=args.n_boot, ci=args.ci, seed=args.seed, min_docs=args.min_docs)
     out = args.out or args.run_dir / f"compare-{args.by}"
-    check_destination(out, overwrite=args.overwrite, protect=[args.run_dir])
+    check_destination(out, overwrite=args.overwrite, protect=[args.run_dir], kind="compare")
     _draw_offscreen()
     from topiclab.api import compare
 
@@ -464,14 +467,21 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    require_path(args.run_dir, "run folder")
-    check_destination(args.out or args.run_dir / "report", overwrite=args.overwrite, protect=[args.run_dir])
+    _require_run_dir(args.run_dir)
+    check_destination(args.out or args.run_dir / "report", overwrite=args.overwrite, protect=[args.run_dir],
+                      kind="report")
     _draw_offscreen()
     from topiclab.report import write_report
 
     out = write_report(args.run_dir, args.out, overwrite=args.overwrite, ldavis=args.ldavis)
     print(f"wrote: {out / 'report.html'} and {out / 'report.md'}")
     return 0
+
+
+def _require_run_dir(path: Path) -> None:
+    require_path(path, "run folder")
+    if not path.is_dir():
+        raise InputError(f"{path}: is a file, not a run folder; give a folder written by topiclab fit")
 
 
 def _crash_report(exc: BaseException) -> str:

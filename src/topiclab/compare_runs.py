@@ -80,6 +80,10 @@ class Comparison:
             return tables[name]
         raise AttributeError(f"a Comparison has no {name!r}; its tables are {', '.join(tables)}")
 
+    def __repr__(self) -> str:
+        groups = sorted(self.tables["prevalence"]["group"].unique()) if "prevalence" in self.tables else []
+        return f"Comparison(by={self.by!r}, groups={groups}, tables={list(self.tables)}, notes={len(self.notes)})"
+
     def plot(self, kind: str = "heatmap") -> Any:
         """One figure: ``heatmap`` (group x topic), ``intervals`` (prevalence with intervals) or
         ``forest`` (each group against the rest). Returns a matplotlib Figure."""
@@ -95,7 +99,7 @@ class Comparison:
         """Write every table as CSV and every figure as PNG and SVG into the folder ``out``, atomically."""
         out = Path(out)
         protect = [self.source] if self.source is not None else []
-        check_destination(out, overwrite=overwrite, protect=protect)
+        check_destination(out, overwrite=overwrite, protect=protect, kind="compare")
         figures = {FIGURES[kind]: self.plot(kind) for kind in FIGURES}
         with atomic_dir(out, overwrite=overwrite, kind="compare", protect=protect) as tmp:
             for name, table in self.tables.items():
@@ -129,6 +133,10 @@ def compare_documents(
         0.8
     """
     check_settings(n_boot=n_boot, ci=ci, seed=seed, min_docs=min_docs)
+    if isinstance(covariates, str):  # "year,section" as on the command line
+        covariates = [c.strip() for c in covariates.split(",") if c.strip()]
+    if by in covariates:
+        raise ConfigError(f"covariate {by!r} is the grouping column itself; give other columns as covariates")
     if by not in frame.columns:
         columns = [c for c in frame.columns if not c.startswith("topic_") and c not in ("dominant_topic", "n_tokens")]
         raise ConfigError(f"no column {by!r} to group by; columns are {columns}")

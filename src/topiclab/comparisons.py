@@ -293,6 +293,10 @@ def effects(
                  else pd.get_dummies(col.astype(str), prefix=c, drop_first=True, dtype=float))
         design = pd.concat([design.reset_index(drop=True), extra.reset_index(drop=True)], axis=1)
     x = np.column_stack([np.ones(len(frame)), design.to_numpy(dtype=float)])
+    if x.shape[0] <= x.shape[1]:  # no residual left: every interval would have width zero
+        raise ConfigError(f"the regression on {by!r}{' and ' + ', '.join(covariates) if covariates else ''} has "
+                          f"{x.shape[1]} coefficients for {x.shape[0]} documents; leave out covariates with (nearly) "
+                          "a value a document")
     names = ["(intercept)", *design.columns]
     xtx_inv = np.linalg.pinv(x.T @ x)
     props = frame[topics].to_numpy(dtype=float)

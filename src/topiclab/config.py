@@ -13,6 +13,7 @@ Python or on the command line are relative to the current directory, as usual.
 
 from __future__ import annotations
 
+import numbers
 import os
 import sys
 from collections.abc import Mapping
@@ -24,7 +25,7 @@ import tomli_w
 
 from topiclab.checks import check_choice, check_int, check_number, check_seed
 from topiclab.errors import ConfigError, InputError
-from topiclab.names import EMBEDDINGS, FORMATS, LDA_BACKENDS, MODELS, ON_ERROR
+from topiclab.names import EMBEDDINGS, FORMATS, GENSIM_ALPHAS, LDA_BACKENDS, MODELS, ON_ERROR
 from topiclab.preprocess import PreprocessConfig
 
 if sys.version_info >= (3, 11):
@@ -93,7 +94,7 @@ class ModelConfig:
     k: int = 10
     seed: int = 1
     max_iter: int = 0
-    alpha: float = 0.0
+    alpha: float | str = 0.0  # gensim also learns one: "asymmetric" or "auto"
     eta: float = 0.0
     n_dims: int = 100
     n_init: int = 10
@@ -106,7 +107,16 @@ class ModelConfig:
         check_int(self.k, "model.k", minimum=2)
         check_seed(self.seed, "model.seed")
         check_int(self.max_iter, "model.max_iter", minimum=0)
-        check_number(self.alpha, "model.alpha", low=0)
+        if isinstance(self.alpha, str):
+            if self.alpha not in GENSIM_ALPHAS or self.name != "lda" or self.backend != "gensim":
+                raise ConfigError(f"model.alpha {self.alpha!r}: a learned prior needs model lda with backend gensim "
+                                  f"and one of {', '.join(GENSIM_ALPHAS)}; otherwise give a number")
+        else:
+            check_number(self.alpha, "model.alpha", low=0)
+        if self.name != "lda" and self.backend not in ("tomotopy", "sklearn"):
+            # "tomotopy" is the setting's default, "sklearn" what a non-LDA run records; gensim would be ignored
+            raise ConfigError(f"model.backend {self.backend!r} applies to LDA only; {self.name} is fitted by "
+                              "scikit-learn (leave --backend out)")
         check_number(self.eta, "model.eta", low=0)
         check_int(self.n_dims, "model.n_dims", minimum=1)
         check_int(self.n_init, "model.n_init", minimum=1)
@@ -345,10 +355,21 @@ def _section(name: str, value: dict[str, Any], source: str) -> Any:
     default = cls()
     for key, v in value.items():
         expected = type(getattr(default, key))
-        if expected is float and isinstance(v, int) and not isinstance(v, bool):
-            value = {**value, key: float(v)}
-        elif not isinstance(v, expected) or (expected is int and isinstance(v, bool)):
-            raise ConfigError(f"{source}: [{name}] {key} must be {expected.__name__}, got {v!r}")
+        if isinstance(v, bool) or expected is bool:
+            ok = isinstance(v, bool) and expected is bool
+        elif expected is int:
+            ok = isinstance(v, numbers.Integral)  # NumPy integers too, as pandas users hold them
+            v = int(v) if ok else v
+        elif expected is float:
+            ok = isinstance(v, numbers.Real) or ((name, key) == ("model", "alpha") and isinstance(v, str))
+            v = float(v) if ok and not isinstance(v, str) else v
+        else:
+            ok = isinstance(v, expected)
+        if not ok:
+            what = {"int": "a whole number", "float": "a number", "bool": "true or false", "str": "text"}.get(
+                expected.__name__, expected.__name__)
+            raise ConfigError(f"{source}: {name}.{key} must be {what}, got {v!r}")
+        value = {**value, key: v}
     try:
         return replace(default, **value)
     except ConfigError as exc:

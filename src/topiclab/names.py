@@ -14,6 +14,7 @@ UNITS = ("document", "paragraph", "chunk", "auto")
 ENGINES = ("rjieba", "jieba")
 MODELS = ("lda", "nmf", "kmeans", "agglomerative")
 LDA_BACKENDS = ("tomotopy", "sklearn", "gensim")
+GENSIM_ALPHAS = ("asymmetric", "auto")  # document-topic priors gensim learns
 CLUSTER_METHODS = ("kmeans", "agglomerative")
 EMBEDDINGS = ("word2vec", "lsa", "tfidf")
 

@@ -166,6 +166,12 @@ def check_modelable(units: Units, config: FitConfig) -> None:
             raise InputError(f"no Chinese words in the corpus: all {removed:,} tokens were removed{share} as "
                              "non-Han (Latin letters or digits); topiclab models Chinese text (for Chinese mixed "
                              "with Latin terms add --keep-non-han)")
+        if removed == 0:
+            raise InputError("no words in the corpus: normalisation left nothing to segment (numbers, URLs and "
+                             "e-mail addresses are removed); give texts with Chinese words")
+        if units.removed.get("punctuation", 0) == removed:
+            raise InputError(f"no words in the corpus: all {removed:,} tokens are punctuation or symbols; give texts "
+                             "with Chinese words")
         raise InputError(f"no words left to model: all {removed:,} tokens were removed by the filters "
                          f"({', '.join(f'{r} {n:,}' for r, n in units.removed.items() if n)}); "
                          "loosen them (--pos all, --no-stopwords, --min-len 1)")

@@ -181,14 +181,13 @@ def write_report(run_dir: Path, out: Path | None = None, *, overwrite: bool = Fa
 
     run_dir = require_run_files(run_dir, REQUIRED)
     out = Path(out) if out is not None else run_dir / "report"
-    check_destination(out, overwrite=overwrite, protect=[run_dir])  # before any work
+    check_destination(out, overwrite=overwrite, protect=[run_dir], kind="report")  # before any work
     with damaged(run_dir):
         topics = pd.read_csv(run_dir / "topics.csv")
         doc_topics = pd.read_csv(run_dir / "doc_topics.csv", dtype={"doc_id": str})
         metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
         manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
         page = _Page(f"topiclab report: {run_dir.resolve().name}")
-        check_destination(out, overwrite=overwrite, protect=[run_dir])
         with atomic_dir(out, overwrite=overwrite, kind="report", protect=[run_dir]) as tmp:
             fig_dir = tmp / "figures"
             fig_dir.mkdir()

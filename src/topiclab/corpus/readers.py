@@ -296,6 +296,8 @@ def _from_columns(
     texts = columns[text_col]
     keep = [i for i, t in enumerate(texts) if t is not None and str(t).strip()]
     if not keep:
+        if n_read == 0:
+            raise InputError(f"{path}: the table has a header but no rows; give a table with texts in it")
         raise InputError(f"{path}: all {n_read} texts in column {text_col!r} are empty")
     if id_col:
         all_ids = [str(v) for v in columns[id_col]]
@@ -332,7 +334,10 @@ def corpus_from_data(data: Any, *, text_col: str = "text", id_col: str | None = 
     if isinstance(data, pd.Series):
         return _from_columns({"text": _py_values(data)}, len(data), Path("<Series>"), "series", None, "text", None,
                              row_ids=[str(v) for v in data.index])
-    if isinstance(data, list | tuple) and all(isinstance(t, str) for t in data):
+    if isinstance(data, list | tuple):
+        bad = next((i for i, t in enumerate(data) if not isinstance(t, str)), None)
+        if bad is not None:
+            raise InputError(f"item {bad} of the list is {data[bad]!r}, not a text; give strings (use '' for none)")
         return _from_columns({"text": list(data)}, len(data), Path("<list>"), "list", None, "text", None)
     raise InputError(f"cannot read a {type(data).__name__} as a corpus; give a DataFrame, a Series, a list of "
                      "texts, a path or a Corpus")

@@ -22,10 +22,9 @@ from topiclab.models.lda_backend import LDABackend
 from topiclab.models.lda_gensim import GensimLDA
 from topiclab.models.lda_sklearn import SklearnLDA
 from topiclab.models.lda_tomotopy import TomotopyLDA
-from topiclab.names import LDA_BACKENDS
+from topiclab.names import GENSIM_ALPHAS, LDA_BACKENDS
 
 ADAPTERS: dict[str, Any] = {"tomotopy": TomotopyLDA, "sklearn": SklearnLDA, "gensim": GensimLDA}
-GENSIM_ALPHAS = ("asymmetric", "auto")
 
 
 class LDA(CountModel):
