@@ -28,7 +28,7 @@ import pandas as pd
 
 from topiclab._io import atomic_dir, check_destination
 from topiclab.apply import FittedModel, load_model
-from topiclab.compare_runs import Comparison, compare_documents, load_run_table
+from topiclab.compare_runs import Comparison, compare_documents, load_run_table, tokens_by_document
 from topiclab.config import FitConfig
 from topiclab.corpus import Corpus, assign_regions, corpus_from_data
 from topiclab.errors import ConfigError, InputError
@@ -200,9 +200,7 @@ def fit(
     prepared = prepare(config, corpus=corpus, progress=progress, cache_dir=cache_dir)
     run = fit_prepared(prepared, config)
     documents = run.doc_topics()
-    tokens: dict[str, list[str]] = {}
-    for doc_id, toks in zip(run.units.doc_ids, run.units.tokens):
-        tokens.setdefault(doc_id, []).extend(toks)
+    tokens = tokens_by_document(run.units.doc_ids, run.units.tokens)
     documents.insert(list(documents.columns).index("dominant_topic"), "n_tokens",
                      [len(tokens.get(d, [])) for d in documents["doc_id"]])
     model_ = FittedModel(run.estimator, run.vocabulary, replace(run.config.preprocess, phrase_file=None),

@@ -85,6 +85,8 @@ class Cache:
     """
 
     def __init__(self, folder: Path | None) -> None:
+        if folder is not None and Path(folder).exists() and not Path(folder).is_dir():
+            raise InputError(f"{folder}: is a file, not a cache folder; give a folder to --cache-dir")
         self.folder = folder
 
     def _path(self, kind: str, key: str) -> Path:

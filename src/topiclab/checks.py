@@ -41,15 +41,7 @@ def check_int(value: Any, name: str, *, minimum: int | None = None, maximum: int
     ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
     if ok and (minimum is None or value >= minimum) and (maximum is None or value <= maximum):
         return int(value)
-    if minimum is not None and maximum is not None:
-        allowed = f"a whole number from {minimum} to {maximum}"
-    elif minimum is not None:
-        allowed = f"a whole number >= {minimum}"
-    elif maximum is not None:
-        allowed = f"a whole number <= {maximum}"
-    else:
-        allowed = "a whole number"
-    raise ConfigError(f"{name} must be {allowed}, got {value!r}")
+    raise ConfigError(f"{name} must be {_allowed(True, minimum, maximum)}, got {value!r}")
 
 
 def check_number(
@@ -70,15 +62,23 @@ def check_number(
         high is not None and (value > high or (open_high and value == high))
     ):
         return float(value)
+    raise ConfigError(f"{name} must be {_allowed(False, low, high, open_low, open_high)}, got {value!r}")
+
+
+def _allowed(whole: bool, low: float | None, high: float | None, open_low: bool = False,
+             open_high: bool = False) -> str:
+    """What the bounds allow, in words: "a whole number from 1 to 256", "a number in (0, 1]" …"""
+    noun = "a whole number" if whole else "a number"
+    low, high = (v if v is None or not whole else int(v) for v in (low, high))  # 4294967295, not 4.29497e+09
     if low is not None and high is not None:
-        allowed = f"a number in {'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
-    elif low is not None:
-        allowed = f"a number {'>' if open_low else '>='} {low:g}"
-    elif high is not None:
-        allowed = f"a number {'<' if open_high else '<='} {high:g}"
-    else:
-        allowed = "a finite number"
-    raise ConfigError(f"{name} must be {allowed}, got {value!r}")
+        if whole:
+            return f"{noun} from {low} to {high}"
+        return f"{noun} in {'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
+    if low is not None:
+        return f"{noun} {'>' if open_low else '>='} {low if whole else f'{low:g}'}"
+    if high is not None:
+        return f"{noun} {'<' if open_high else '<='} {high if whole else f'{high:g}'}"
+    return noun if whole else "a finite number"
 
 
 def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:

@@ -378,11 +378,9 @@ def _cmd_preprocess(args: argparse.Namespace) -> int:
 
 def _cmd_fit(args: argparse.Namespace) -> int:
     inputs = _inputs(args)
-    if args.out is not None:
-        check_destination(args.out, overwrite=args.overwrite, protect=inputs, kind="run")
     config = _fit_config(args)
-    if args.out is not None:
-        check_destination(args.out, overwrite=args.overwrite, protect=config.input_files(), kind="run")
+    if args.out is not None:  # before any work; the writer checks again just before it replaces
+        check_destination(args.out, overwrite=args.overwrite, protect=[*inputs, *config.input_files()], kind="run")
     from topiclab.api import fit
     from topiclab.runfolder import default_run_dir, input_changed
 
@@ -425,11 +423,10 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     if args.out is None:
         raise ConfigError("sweep needs --out DIR, the folder to write its tables and figure into")
     check_destination(args.out, overwrite=args.overwrite, protect=inputs, kind="sweep")
-    from topiclab.select import check_sweep, parse_k_range, parse_seeds
+    from topiclab.select import parse_k_range, parse_seeds
 
     ks, seeds = parse_k_range(args.k_range), parse_seeds(args.seeds)
-    check_sweep(ks, seeds, workers=_workers(args))
-    args.k, args.seed = ks[0], seeds[0]
+    args.k = args.seed = None  # the grid's, set by topiclab.sweep (which checks it first)
     config = _fit_config(args)
     _draw_offscreen()
     from topiclab.api import sweep

@@ -51,11 +51,23 @@ def load_run_table(run_dir: Path) -> tuple[pd.DataFrame, dict[str, list[str]]]:
         raise InputError(f"{run_dir}: run folder format {manifest.get('format')!r} is not supported; refit with "
                          "this topiclab version")
     frame = pd.read_csv(run_dir / "doc_topics.csv", dtype={"doc_id": str})
-    tokens: dict[str, list[str]] = {}
-    for _, doc_id, unit_tokens in read_run_tokens(run_dir):
-        tokens.setdefault(doc_id, []).extend(unit_tokens)
+    units = read_run_tokens(run_dir)
+    tokens = tokens_by_document([d for _, d, _ in units], [t for _, _, t in units])
     frame["n_tokens"] = [len(tokens.get(d, [])) for d in frame["doc_id"]]
     return frame, tokens
+
+
+def tokens_by_document(doc_ids: Sequence[str], token_lists: Sequence[Sequence[str]]) -> dict[str, list[str]]:
+    """Each document's tokens, its units' joined in order (units give their document's id).
+
+    Example:
+        >>> tokens_by_document(["a", "a", "b"], [["上海"], ["张江"], ["宁波"]])
+        {'a': ['上海', '张江'], 'b': ['宁波']}
+    """
+    out: dict[str, list[str]] = {}
+    for doc_id, toks in zip(doc_ids, token_lists):
+        out.setdefault(doc_id, []).extend(toks)
+    return out
 
 
 @dataclass(frozen=True)
@@ -137,6 +149,10 @@ def compare_documents(
         covariates = [c.strip() for c in covariates.split(",") if c.strip()]
     if by in covariates:
         raise ConfigError(f"covariate {by!r} is the grouping column itself; give other columns as covariates")
+    missing = [c for c in covariates if c not in frame.columns]
+    if missing:  # before any resampling
+        raise ConfigError(f"no covariate column {missing[0]!r}; columns are "
+                          f"{[c for c in frame.columns if not c.startswith('topic_')]}")
     if by not in frame.columns:
         columns = [c for c in frame.columns if not c.startswith("topic_") and c not in ("dominant_topic", "n_tokens")]
         raise ConfigError(f"no column {by!r} to group by; columns are {columns}")
