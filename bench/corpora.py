@@ -79,3 +79,18 @@ def take_mb(texts: list[str], mb: float) -> list[str]:
 
 def mb_of(texts: list[str]) -> float:
     return sum(len(t.encode()) for t in texts) / 1e6
+
+
+def _is_title(line: str) -> bool:
+    return len(line) < 40 and not line.endswith(("。", "！", "？", "”", "）", "…", "：", "；"))
+
+
+def news_articles(min_chars: int = 200) -> list[str]:
+    """People's Daily 1998-01 as articles: a title line (short, no closing punctuation) and the
+    paragraphs after it, one paragraph a line; articles shorter than ``min_chars`` left out."""
+    articles: list[list[str]] = []
+    for line in news_texts():
+        if not articles or (_is_title(line) and len(articles[-1]) > 1):
+            articles.append([])
+        articles[-1].append(line)
+    return [text for lines in articles if len(text := "\n".join(lines)) >= min_chars]

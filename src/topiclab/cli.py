@@ -20,6 +20,7 @@ from topiclab.names import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_ENGINE,
     DEFAULT_MIN_LEN,
+    DEFAULT_MIN_UNIT_TOKENS,
     DEFAULT_POS,
     ENGINES,
     FORMATS,
@@ -87,6 +88,18 @@ def _add_preprocess_args(p: argparse.ArgumentParser) -> None:
                    help="what a unit of text is (default: auto, paragraphs below 200 documents, else documents)")
     g.add_argument("--chunk-size", type=int, default=None, metavar="N",
                    help=f"tokens a chunk with --unit chunk (default: {DEFAULT_CHUNK_SIZE})")
+    g.add_argument("--min-unit-tokens", type=int, default=None, metavar="N",
+                   help="a paragraph or chunk with fewer tokens joins its neighbour in the same document "
+                   f"(default: {DEFAULT_MIN_UNIT_TOKENS}; 1 keeps every paragraph)")
+    g.add_argument("--no-page-boilerplate", dest="page_boilerplate", action="store_const", const=False,
+                   default=None, help="keep page chrome, metadata lines, datelines and lines repeated across "
+                   "documents (default: removed before segmentation, listed in the run's boilerplate.csv)")
+    g.add_argument("--boilerplate-pattern", dest="boilerplate_patterns", action="append", default=None,
+                   metavar="FILE", help="file of regular expressions, one a line: lines matching one are removed "
+                   "as boilerplate (repeatable; default: none)")
+    g.add_argument("--boilerplate-keep", dest="boilerplate_keep", action="append", default=None, metavar="FILE",
+                   help="file of regular expressions, one a line: lines matching one are never removed as "
+                   "boilerplate (repeatable; default: none)")
     g.add_argument("--engine", default=None, choices=ENGINES,
                    help=f"segmenter: rjieba (fast, jieba.posseg's output) or jieba, the reference (default: "
                    f"{DEFAULT_ENGINE})")
@@ -118,7 +131,8 @@ def _add_preprocess_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--quiet", action="store_true", help="no progress bar (default: a bar on a terminal)")
 
 
-_PREPROCESS_KEYS = ("unit", "chunk_size", "engine", "user_dicts", "policy_dict", "user_stopwords", "stopwords",
+_PREPROCESS_KEYS = ("unit", "chunk_size", "min_unit_tokens", "page_boilerplate", "boilerplate_patterns",
+                    "boilerplate_keep", "engine", "user_dicts", "policy_dict", "user_stopwords", "stopwords",
                     "boilerplate", "pos", "min_len", "han_only", "phrases", "phrase_file")
 
 
@@ -168,6 +182,11 @@ def _add_fit_args(p: argparse.ArgumentParser, *, single: bool = True) -> None:
         g.add_argument("--seed", type=int, default=None, metavar="S",
                        help="random seed, 0 to 4294967295 (default: 1)")
     g.add_argument("--label-col", default=None, metavar="C", help="metadata column of known labels (NMI, ARI, purity)")
+    g.add_argument("--no-generic", dest="generic", action="store_const", const=False, default=None,
+                   help="keep the corpus's generic words (default: words in many contexts and bursty in none are "
+                   "left out of the vocabulary and listed in the run's generic_terms.csv)")
+    g.add_argument("--keep-terms", default=None, metavar="FILE",
+                   help="words (one a line) never left out as generic (default: none)")
     g.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                    help="override one setting, e.g. --set model.max_iter=100 (repeatable)")
     g.add_argument("--out", type=Path, default=None, metavar="DIR",
@@ -190,7 +209,8 @@ def _fit_config(args: argparse.Namespace) -> Any:
         "input.region_col": args.region_col, "input.region_map": str(args.region_map) if args.region_map else None,
         "model.name": args.model, "model.backend": args.backend,
         "model.k": getattr(args, "k", None), "model.seed": getattr(args, "seed", None),
-        "run.workers": args.workers,
+        "run.workers": args.workers, "vectorize.generic": args.generic,
+        "vectorize.keep_terms": str(args.keep_terms) if args.keep_terms else None,
         **{f"preprocess.{k}": v for k, v in _preprocess_values(args).items()},
     }
     config = config.with_values({key: value for key, value in flags.items() if value is not None}, source="--set")
@@ -389,6 +409,14 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     m = result.metrics
     print(f"{m['model']} k={m['k']} seed={m['seed']}: {m['n_docs']} documents, {m['n_units']} units, "
           f"{m['n_terms']} terms")
+    assert result.run is not None
+    run = result.run
+    if run.units.page_removed:
+        print("boilerplate lines removed: " + ", ".join(f"{r} {n:,}" for r, n in run.units.page_removed.items())
+              + " (listed in boilerplate.csv)")
+    if run.generic:
+        shown = " ".join(g.term for g in run.generic[:10]) + (" ..." if len(run.generic) > 10 else "")
+        print(f"generic words left out: {len(run.generic)} ({shown}; listed in generic_terms.csv)")
     print(f"coherence: npmi {m['npmi']:.4f}, c_v {m['c_v']:.4f}, umass {m['umass']:.4f}; "
           f"diversity {m['diversity']:.3f}")
     label = result.config.input.label_col
@@ -397,8 +425,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
               f"purity {m[f'purity_{label}']:.4f}")
     for t, words in enumerate(result.top_terms(8)):
         print(f"  topic {t}: {' '.join(words)}")
-    assert result.run is not None
-    for source in result.run.corpus.sources:
+    for source in run.corpus.sources:
         if source.skipped:
             print(f"skipped: {len(source.skipped)} unreadable file(s) or row(s) of {source.path} "
                   f"(listed in {out / 'manifest.json'})")

@@ -64,16 +64,29 @@ class InputConfig:
 
 @dataclass(frozen=True)
 class VectorizeConfig:
-    """Vocabulary pruning: see :func:`topiclab.vectorize.build_vocabulary` (``keep_n = 0``: no cap)."""
+    """Vocabulary pruning: see :func:`topiclab.vectorize.build_vocabulary` (``keep_n = 0``: no cap).
+
+    ``generic``: leave out the corpus's generic words (:mod:`topiclab.vectorize.generic`: in at
+    least ``generic_min_share`` of the contexts, residual IDF at most ``generic_max_ridf``);
+    ``keep_terms``: a file of words (one a line) never left out as generic.
+    """
 
     no_below: int = 2
     no_above: float = 0.5
     keep_n: int = 0
+    generic: bool = True
+    generic_min_share: float = 0.05
+    generic_max_ridf: float = 0.2
+    keep_terms: str = ""
 
     def __post_init__(self) -> None:
         check_int(self.no_below, "vectorize.no_below", minimum=1)
         check_number(self.no_above, "vectorize.no_above", low=0, high=1, open_low=True)
         check_int(self.keep_n, "vectorize.keep_n", minimum=0)
+        check_number(self.generic_min_share, "vectorize.generic_min_share", low=0, high=1, open_low=True)
+        check_number(self.generic_max_ridf, "vectorize.generic_max_ridf", low=-10, high=10)
+        if self.keep_terms and not Path(self.keep_terms).is_file():
+            raise ConfigError(f"{self.keep_terms}: no such file; vectorize.keep_terms names a word list, one a line")
 
 
 @dataclass(frozen=True)
@@ -305,7 +318,8 @@ class FitConfig:
 
 
 _PATH_KEYS = (("input", "path"), ("input", "region_map"), ("preprocess", "user_dicts"),
-              ("preprocess", "user_stopwords"), ("preprocess", "phrase_file"))
+              ("preprocess", "user_stopwords"), ("preprocess", "phrase_file"), ("preprocess", "boilerplate_patterns"),
+              ("preprocess", "boilerplate_keep"), ("vectorize", "keep_terms"))
 
 
 def _map_paths(data: dict[str, Any], fn: Any) -> None:
@@ -336,7 +350,7 @@ def _section(name: str, value: dict[str, Any], source: str) -> Any:
         value = dict(value)
         if value.get("pos") in (["all"], "all"):
             value["pos"] = None
-        for key in ("user_dicts", "user_stopwords", "pos"):
+        for key in ("user_dicts", "user_stopwords", "pos", "boilerplate_patterns", "boilerplate_keep"):
             if isinstance(value.get(key), list):
                 value[key] = tuple(value[key])
         if value.get("phrase_file") == "":

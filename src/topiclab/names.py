@@ -25,3 +25,6 @@ DEFAULT_POS = ("n", "ng", "ns", "nt", "nz", "vn", "an", "j", "l", "v")
 DEFAULT_ENGINE = "rjieba"
 DEFAULT_MIN_LEN = 2
 DEFAULT_CHUNK_SIZE = 200
+# Paragraphs and chunks with fewer tokens than this join their neighbour in the same document
+# (headings, datelines, one-line paragraphs): experiments/genre_defaults.
+DEFAULT_MIN_UNIT_TOKENS = 10

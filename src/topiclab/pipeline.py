@@ -19,8 +19,8 @@ from topiclab.corpus import Corpus, load_corpus, seed_path
 from topiclab.errors import ConfigError, InputError
 from topiclab.evaluate import coherence, label_agreement, topic_diversity
 from topiclab.models import TopicModelResult, fit_estimator, heldout_perplexity, result_of
-from topiclab.preprocess import Units, preprocess
-from topiclab.vectorize import Vocabulary, build_vocabulary, count_matrix
+from topiclab.preprocess import Units, preprocess, read_wordlist
+from topiclab.vectorize import GenericTerm, Vocabulary, build_vocabulary, count_matrix, generic_terms
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class FitRun:
     metrics: dict[str, Any]
     input_sha256: str
     timings: dict[str, float] = field(default_factory=dict)
+    generic: tuple[GenericTerm, ...] = ()
 
     def doc_topics(self) -> pd.DataFrame:
         """Document rows: metadata, dominant topic and topic proportions (length-weighted from units)."""
@@ -86,6 +87,7 @@ class Prepared:
     vocabulary: Vocabulary
     counts: Any
     timings: dict[str, float]
+    generic: tuple[GenericTerm, ...] = ()
 
     def settled(self, config: FitConfig) -> FitConfig:
         """``config`` with ``preprocess.unit = "auto"`` replaced by the unit these units are.
@@ -141,8 +143,29 @@ def prepare(
     timings["preprocess"] = time.perf_counter() - t
     check_modelable(units, config)
     v = config.vectorize
-    vocab = build_vocabulary(units.tokens, no_below=v.no_below, no_above=v.no_above, keep_n=v.keep_n or None)
-    return Prepared(corpus, units, vocab, count_matrix(units.tokens, vocab), timings)
+    generic = corpus_generic_terms(units, config)
+    vocab = build_vocabulary(units.tokens, no_below=v.no_below, no_above=v.no_above, keep_n=v.keep_n or None,
+                             exclude=frozenset(g.term for g in generic))
+    return Prepared(corpus, units, vocab, count_matrix(units.tokens, vocab), timings, generic)
+
+
+def corpus_generic_terms(units: Units, config: FitConfig) -> tuple[GenericTerm, ...]:
+    """The generic words of the units' documents (none when ``vectorize.generic`` is off).
+
+    Example:
+        >>> from topiclab.preprocess import preprocess
+        >>> corpus_generic_terms(preprocess(Corpus(["a", "b"], ["长三角。", "集成电路。"])), FitConfig())
+        ()
+    """
+    v = config.vectorize
+    if not v.generic:
+        return ()
+    documents: dict[str, list[str]] = {}
+    for doc_id, toks in zip(units.doc_ids, units.tokens):
+        documents.setdefault(doc_id, []).extend(toks)
+    keep = read_wordlist(v.keep_terms) if v.keep_terms else frozenset()
+    return generic_terms(list(documents.values()), min_share=v.generic_min_share, max_ridf=v.generic_max_ridf,
+                         keep=keep)
 
 
 def check_modelable(units: Units, config: FitConfig) -> None:
@@ -212,7 +235,7 @@ def fit_prepared(prepared: Prepared, config: FitConfig) -> FitRun:
     # the run's config.toml names the library that fitted (sklearn for NMF and clusters)
     config = replace(config, model=replace(config.model, backend=result.backend))
     return FitRun(config, prepared.corpus, units, prepared.vocabulary, result, est, metrics,
-                  input_digest(prepared.corpus), timings)
+                  input_digest(prepared.corpus), timings, prepared.generic)
 
 
 def run(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool | None = True) -> FitRun:

@@ -12,6 +12,9 @@
 ``manifest.json``         topiclab and dependency versions, segmenter engine, input hash
 ``timings.json``          seconds per stage (the one file that differs between reruns)
 ``tokens.jsonl``          the units' tokens, for comparisons and figures
+``boilerplate.csv``       ``reason, documents, text``: the boilerplate lines removed before
+                          segmentation (page chrome, mastheads, datelines, repeated lines)
+``generic_terms.csv``     ``term, share, ridf``: the generic words left out of the vocabulary
 ``model/``                ``result.npz``/``result.json``, ``estimator.pkl`` and ``phrases.tsv``
                           (:func:`topiclab.apply.load_model` applies them to new texts)
 ========================  ============================================================
@@ -32,6 +35,8 @@ from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from topiclab._io import atomic_dir
 from topiclab.config import ModelConfig
@@ -104,10 +109,15 @@ def write_run(fit: FitRun, out: Path, *, overwrite: bool = False, embed: Corpus 
             "format": RUN_FORMAT, "versions": _versions(), "engine": engine_version(fit.config.preprocess.engine),
             "input_sha256": fit.input_sha256, "n_docs": len(fit.corpus), "units": fit.config.preprocess.unit,
             "skipped": [item for source in fit.corpus.sources for item in source.skipped],
+            "boilerplate_lines": fit.units.page_removed, "generic_terms": len(fit.generic),
         }
         _dump(tmp / "manifest.json", manifest)
         _dump(tmp / "timings.json", {k: round(v, 3) for k, v in fit.timings.items()})
         write_units_jsonl(fit.units, tmp / "tokens.jsonl")
+        pd.DataFrame(fit.units.page_lines, columns=["reason", "text", "documents"])[["reason", "documents", "text"]] \
+            .to_csv(tmp / "boilerplate.csv", index=False, lineterminator="\n")
+        pd.DataFrame([(g.term, g.share, g.ridf) for g in fit.generic], columns=["term", "share", "ridf"]) \
+            .to_csv(tmp / "generic_terms.csv", index=False, float_format="%.6f", lineterminator="\n")
         fit.result.save(tmp / "model")
         (tmp / "model" / "phrases.tsv").write_text(phrases_to_tsv(fit.units.phrases), encoding="utf-8")
         with (tmp / "model" / "estimator.pkl").open("wb") as fh:

@@ -6,7 +6,8 @@ Formats, chosen from the path unless ``format`` says otherwise:
 ``newsletter``  a ``.txt`` newsletter issue with a table of contents, split into articles
 ``text``        a ``.txt`` file as one document
 ``dir``         a folder of ``.txt`` files, one document a file, the file stem as ``doc_id``
-``csv/tsv``     a table; ``text_col`` holds the texts, ``id_col`` the ids (else row numbers)
+``csv/tsv``     a table; ``text_col`` holds the texts, ``id_col`` the ids (else a ``doc_id``
+                column, else row numbers)
 ``jsonl``       a table, one JSON object a line; or a corpus written by :func:`write_jsonl`
 ``parquet``     a table (needs ``pyarrow``: ``pip install 'topiclab[parquet]'``)
 ==============  ===========================================================================
@@ -285,10 +286,13 @@ def _from_columns(
 ) -> Corpus:
     """A corpus from equal-length columns (missing values as None): texts, ids, metadata.
 
-    Ids come from ``id_col``, else ``row_ids`` (a DataFrame's index), else row numbers.
+    Ids come from ``id_col``, else a column named ``doc_id`` (the name topiclab's own tables give
+    them), else ``row_ids`` (a DataFrame's index), else row numbers.
     """
     columns = {c.lstrip("\ufeff").strip(): v for c, v in columns.items()}
     cols = list(columns)
+    if id_col is None and "doc_id" in columns and text_col != "doc_id":
+        id_col = "doc_id"
     if text_col not in columns:
         raise InputError(f"{path}: no text column {text_col!r}; columns are {cols}; choose one with {flags[0]}")
     if id_col is not None and id_col not in columns:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from topiclab.errors import ConfigError
-from topiclab.names import DEFAULT_CHUNK_SIZE, DEFAULT_ENGINE, DEFAULT_MIN_LEN, DEFAULT_POS, UNITS, VERSION
+from topiclab.names import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_ENGINE,
+    DEFAULT_MIN_LEN,
+    DEFAULT_MIN_UNIT_TOKENS,
+    DEFAULT_POS,
+    UNITS,
+    VERSION,
+)
 from topiclab.preprocess.lexicon import TAGS, file_digest
 from topiclab.preprocess.normalize import check_mode
 from topiclab.preprocess.segment import check_engine, engine_version
@@ -18,8 +27,12 @@ from topiclab.preprocess.segment import check_engine, engine_version
 # on. In experiments/table_defaults, CSL subsets of 25-100 abstracts had more coherent topics
 # by paragraph (as the seed's 23 articles did) and subsets of 200 and more by document.
 AUTO_DOCUMENTS_FROM = 200
+# ... and paragraphs whatever their number when the median document is this long (characters):
+# scraped reports and day pages of 20,000 characters by document mixed every theme in each unit
+# (experiments/genre_defaults).
+AUTO_LONG_CHARS = 5000
 # Part of every cache key, with topiclab's version: bump when cached results change shape.
-CACHE_SCHEMA = 2  # 2: Units moved to topiclab.preprocess.units
+CACHE_SCHEMA = 3  # 2: Units moved to topiclab.preprocess.units; 3: page boilerplate, unit merging
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,13 @@ class PreprocessConfig:
     phrase_file: str | None = None
     unit: str = "document"
     chunk_size: int = DEFAULT_CHUNK_SIZE
+    min_unit_tokens: int = DEFAULT_MIN_UNIT_TOKENS
+    page_boilerplate: bool = True
+    boilerplate_min_docs: int = 3
+    boilerplate_min_share: float = 0.01
+    boilerplate_near_share: float = 0.2
+    boilerplate_patterns: tuple[str, ...] = ()
+    boilerplate_keep: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_engine(self.engine)
@@ -72,11 +92,20 @@ class PreprocessConfig:
             raise ConfigError(f"min_len must be at least 1, got {self.min_len}")
         if self.chunk_size < 1:
             raise ConfigError(f"chunk_size must be at least 1, got {self.chunk_size}")
+        if self.min_unit_tokens < 1:
+            raise ConfigError(f"min_unit_tokens must be at least 1, got {self.min_unit_tokens}")
+        if self.boilerplate_min_docs < 2:
+            raise ConfigError(f"boilerplate_min_docs must be at least 2 (a line in one document repeats nothing), "
+                              f"got {self.boilerplate_min_docs}")
+        for name in ("boilerplate_min_share", "boilerplate_near_share"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ConfigError(f"{name} must be a share of documents from 0 to 1, got {getattr(self, name)}")
         if self.phrase_min_count < 1 or not -1.0 <= self.phrase_threshold <= 1.0:
             raise ConfigError("phrase_min_count must be >= 1 and phrase_threshold an NPMI in [-1, 1]")
-        for name in ("user_dicts", "user_stopwords"):
+        for name in ("user_dicts", "user_stopwords", "boilerplate_patterns", "boilerplate_keep"):
             object.__setattr__(self, name, tuple(str(p) for p in getattr(self, name)))
-        for path in (*self.user_dicts, *self.user_stopwords, *([self.phrase_file] if self.phrase_file else [])):
+        for path in (*self.user_dicts, *self.user_stopwords, *self.boilerplate_patterns, *self.boilerplate_keep,
+                     *([self.phrase_file] if self.phrase_file else [])):
             if not Path(path).is_file():
                 raise ConfigError(f"{path}: no such file; check the path")
 
@@ -106,20 +135,27 @@ class PreprocessConfig:
                 data[k] = list(v)
         return data
 
-    def for_corpus(self, n_docs: int) -> PreprocessConfig:
-        """This config with ``unit = "auto"`` made concrete for a corpus of ``n_docs`` documents.
+    def for_corpus(self, texts: Sequence[str]) -> PreprocessConfig:
+        """This config with ``unit = "auto"`` made concrete for a corpus of these texts.
 
-        Paragraphs below ``AUTO_DOCUMENTS_FROM`` (200) documents, whole documents from there on;
-        any other unit is returned unchanged.
+        Paragraphs when the corpus has fewer than ``AUTO_DOCUMENTS_FROM`` (200) documents or its
+        median document is at least ``AUTO_LONG_CHARS`` (5,000) characters long (a long report
+        covers many themes: its paragraphs are what topics can tell apart); whole documents
+        otherwise. Any other unit is returned unchanged.
 
         Example:
             >>> auto = PreprocessConfig(unit="auto")
-            >>> auto.for_corpus(23).unit, auto.for_corpus(2000).unit
+            >>> auto.for_corpus(["短文"] * 23).unit, auto.for_corpus(["短文"] * 2000).unit
             ('paragraph', 'document')
+            >>> auto.for_corpus(["长" * 6000] * 2000).unit
+            'paragraph'
         """
         if self.unit != "auto":
             return self
-        return replace(self, unit="paragraph" if n_docs < AUTO_DOCUMENTS_FROM else "document")
+        lengths = sorted(len(t) for t in texts)
+        median = lengths[len(lengths) // 2] if lengths else 0
+        by_paragraph = len(lengths) < AUTO_DOCUMENTS_FROM or median >= AUTO_LONG_CHARS
+        return replace(self, unit="paragraph" if by_paragraph else "document")
 
     def tagging_key(self) -> str:
         """Hash of what changes segmentation: engine version, dictionaries, normalisation."""
@@ -130,6 +166,10 @@ class PreprocessConfig:
             "policy_dict": self.policy_dict,
             "user_dicts": [file_digest(p) for p in self.user_dicts],
             "norm": [self.urls, self.emails, self.numbers, self.t2s],
+            "page": [self.page_boilerplate, self.boilerplate_min_docs, self.boilerplate_min_share,
+                     self.boilerplate_near_share,
+                     [file_digest(p) for p in self.boilerplate_patterns],
+                     [file_digest(p) for p in self.boilerplate_keep]],
         }
         return _digest(parts)
 
@@ -137,7 +177,8 @@ class PreprocessConfig:
         """Hash of every setting and file content that changes the tokens."""
         parts = {
             "tagging": self.tagging_key(),
-            "settings": {k: v for k, v in self.to_dict().items() if k not in ("user_dicts", "user_stopwords")},
+            "settings": {k: v for k, v in self.to_dict().items()
+                         if k not in ("user_dicts", "user_stopwords", "boilerplate_patterns", "boilerplate_keep")},
             "user_stopwords": [file_digest(p) for p in self.user_stopwords],
             "phrase_file": file_digest(self.phrase_file) if self.phrase_file else None,
         }

@@ -3,13 +3,16 @@ filter, and cut into units, with every removed token counted by reason.
 
 Stages and where they run:
 
+0. over the whole corpus: remove boilerplate lines (page chrome, mastheads, datelines, lines
+   repeated across documents: :mod:`topiclab.preprocess.page_boilerplate`);
 1. per paragraph: normalise, segment and tag;
 2. over the whole corpus: learn phrases (or read them), join them;
 3. per token: drop punctuation, non-Han tokens, stopwords, boilerplate, user stopwords,
    tokens shorter than ``min_len`` and tags outside the part-of-speech whitelist, in that
    order, each drop counted under its reason;
 4. units: documents, paragraphs, or chunks of ``chunk_size`` tokens, each keeping its
-   parent ``doc_id``; units left with no tokens are dropped and listed.
+   parent ``doc_id``; paragraphs and chunks shorter than ``min_unit_tokens`` join their
+   neighbour; units left with no tokens are dropped and listed.
 
 Work is split into fixed batches of documents. With several workers every stage runs in
 worker processes that each keep their batches from stage to stage (phrase counts are added up
@@ -24,6 +27,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from threadpoolctl import threadpool_limits
@@ -35,6 +39,7 @@ from topiclab.corpus.model import Corpus
 from topiclab.errors import InputError
 from topiclab.preprocess.config import PreprocessConfig
 from topiclab.preprocess.filters import Decider, Tagged, corpus_phrases, filter_sequences, user_stopwords
+from topiclab.preprocess.page_boilerplate import PageCleaning, PageRules, read_patterns, strip_page_boilerplate
 from topiclab.preprocess.phrases import SequenceStore
 from topiclab.preprocess.tagging import (
     PACK_SEP,
@@ -108,13 +113,30 @@ def preprocess(
         return cached
     tag_key = f"{config.tagging_key()}-{corpus_key}"
     packed = cache.get("tagged", tag_key)
+    pages = clean_pages(corpus.texts, config)
     with paused_gc():
-        units, packed = _tag_and_finish(corpus, config.for_corpus(len(corpus)), packed, workers=workers,
-                                        progress=progress, keep_tagged=cache.folder is not None)
+        units, packed = _tag_and_finish(corpus.doc_ids, pages.texts, config.for_corpus(pages.texts), packed,
+                                        workers=workers, progress=progress, keep_tagged=cache.folder is not None)
+    units = replace(units, page_removed=pages.counts, page_lines=pages.lines)
     if packed is not None:
         cache.put("tagged", tag_key, packed)
     cache.put("units", final_key, units)
     return units
+
+
+def clean_pages(texts: Sequence[str], config: PreprocessConfig) -> PageCleaning:
+    """The texts with boilerplate lines removed as ``config`` says (unchanged with ``page_boilerplate`` off).
+
+    Example:
+        >>> clean_pages(["【打印本页】\n长三角一体化。", "长三角一体化。"], PreprocessConfig()).counts
+        {'chrome': 1}
+    """
+    if not config.page_boilerplate:
+        return PageCleaning(tuple(texts), {}, ())
+    rules = PageRules(config.boilerplate_min_docs, config.boilerplate_min_share, config.boilerplate_near_share,
+                      tuple(p for path in config.boilerplate_patterns for p in read_patterns(path)),
+                      tuple(p for path in config.boilerplate_keep for p in read_patterns(path)))
+    return strip_page_boilerplate(texts, rules)
 
 
 @contextmanager
@@ -140,27 +162,28 @@ def paused_gc() -> Iterator[None]:
 
 
 def _tag_and_finish(
-    corpus: Corpus, config: PreprocessConfig, packed: list[list[tuple[str, str]]] | None, *,
-    workers: int, progress: bool, keep_tagged: bool,
+    doc_ids: Sequence[str], texts: Sequence[str], config: PreprocessConfig,
+    packed: list[list[tuple[str, str]]] | None, *, workers: int, progress: bool, keep_tagged: bool,
 ) -> tuple[Units, list[list[tuple[str, str]]] | None]:
-    """Units from the cached tagged corpus ``packed``, or by tagging it; also the tagged corpus
-    (packed) to cache when it was tagged here and ``keep_tagged``."""
+    """Units from the cached tagged corpus ``packed``, or by tagging ``texts``; also the tagged
+    corpus (packed) to cache when it was tagged here and ``keep_tagged``."""
     if packed is not None:
-        return _finish(corpus.doc_ids, [unpack_tagged(doc) for doc in packed], config), None
-    if workers > 1 and len(batches(corpus.texts)) > 1:
-        return _preprocess_in_team(corpus, config, workers, progress, keep_tagged=keep_tagged)
-    tagged = tag_corpus(corpus.texts, config, workers=1, progress=progress)
+        return _finish(doc_ids, [unpack_tagged(doc) for doc in packed], config), None
+    if workers > 1 and len(batches(texts)) > 1:
+        return _preprocess_in_team(doc_ids, texts, config, workers, progress, keep_tagged=keep_tagged)
+    tagged = tag_corpus(texts, config, workers=1, progress=progress)
     packed = [pack_tagged(doc) for doc in tagged] if keep_tagged else None
-    return _finish(corpus.doc_ids, tagged, config), packed
+    return _finish(doc_ids, tagged, config), packed
 
 
 def _preprocess_in_team(
-    corpus: Corpus, config: PreprocessConfig, workers: int, progress: bool, *, keep_tagged: bool
+    doc_ids: Sequence[str], texts: Sequence[str], config: PreprocessConfig, workers: int, progress: bool, *,
+    keep_tagged: bool,
 ) -> tuple[Units, list[list[tuple[str, str]]] | None]:
     """:func:`preprocess` with every step in worker processes (:mod:`topiclab.preprocess.team`):
     the same units as one process; also the packed tagged corpus when ``keep_tagged``."""
-    parts = batches(corpus.texts)
-    bar = tqdm(total=len(corpus), unit="doc", desc="segmenting", disable=not progress, file=sys.stderr)
+    parts = batches(texts)
+    bar = tqdm(total=len(texts), unit="doc", desc="segmenting", disable=not progress, file=sys.stderr)
     with bar, Team(min(workers, len(parts)), config) as team:
         tagged = team.tag(parts, keep_tagged, lambda i: bar.update(len(parts[i])))
         phrases = corpus_phrases(config, TeamStore(team))
@@ -171,7 +194,7 @@ def _preprocess_in_team(
     kept = [k.split(PACK_SEP) if k else [] for part, _ in finished for k in part]
     paras_per_doc = [n for counts, _ in tagged for n in counts]
     packed = [doc for _, docs in tagged for doc in docs] if keep_tagged else None
-    return make_units(corpus.doc_ids, paras_per_doc, kept, config, removed, phrases), packed
+    return make_units(doc_ids, paras_per_doc, kept, config, removed, phrases), packed
 
 
 def units_key(config: PreprocessConfig, corpus_key: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from topiclab.preprocess.config import PreprocessConfig
 from topiclab.preprocess.phrases import Phrase
@@ -21,7 +21,9 @@ class Units:
     """Preprocessed text: token lists by unit, each unit tied to its document.
 
     ``removed`` counts dropped tokens by reason; ``empty_units`` lists units whose tokens were
-    all filtered out (they are not in ``unit_ids``).
+    all filtered out (they are not in ``unit_ids``). ``page_removed`` counts the boilerplate
+    lines removed before segmentation by reason, and ``page_lines`` lists them as ``(reason, text,
+    documents)`` (see :mod:`topiclab.preprocess.page_boilerplate`).
     """
 
     unit_ids: tuple[str, ...]
@@ -32,6 +34,8 @@ class Units:
     phrases: tuple[Phrase, ...]
     config: PreprocessConfig
     n_documents: int = 0
+    page_removed: dict[str, int] = field(default_factory=dict)
+    page_lines: tuple[tuple[str, str, int], ...] = ()
 
     def __len__(self) -> int:
         return len(self.unit_ids)
@@ -51,8 +55,11 @@ class Units:
             units: 1 (document) from 1 document
         """
         docs = "1 document" if self.n_documents == 1 else f"{self.n_documents} documents"
-        lines = [
-            f"units: {len(self)} ({self.config.unit}) from {docs}",
+        lines = [f"units: {len(self)} ({self.config.unit}) from {docs}"]
+        if self.page_removed:
+            lines.append("boilerplate lines removed: " + ", ".join(f"{r} {n:,}" for r, n in self.page_removed.items())
+                         + f" ({len(self.page_lines):,} distinct)")
+        lines += [
             f"tokens kept: {self.n_tokens:,}",
             "removed: " + ", ".join(f"{r} {self.removed.get(r, 0):,}" for r in REASONS),
         ]
@@ -94,15 +101,19 @@ def make_units(
             empty.append(uid)
 
     pos = 0
+    least = config.min_unit_tokens
     for doc_id, n_paras in zip(doc_ids, paras_per_doc):
         paras = kept_paras[pos : pos + n_paras]
         pos += n_paras
         if config.unit == "paragraph":
-            for j, toks in enumerate(paras):
+            empty.extend(f"{doc_id}#p{j}" for j, toks in enumerate(paras) if not toks)
+            for j, toks in joined_paragraphs(paras, least):
                 emit(f"{doc_id}#p{j}", doc_id, toks)
         elif config.unit == "chunk":
             flat = [w for p in paras for w in p]
             chunks = [flat[i : i + config.chunk_size] for i in range(0, len(flat), config.chunk_size)] or [[]]
+            if len(chunks) > 1 and len(chunks[-1]) < least:
+                chunks[-2:] = [chunks[-2] + chunks[-1]]
             for j, toks in enumerate(chunks):
                 emit(f"{doc_id}#c{j}", doc_id, toks)
         else:
@@ -111,3 +122,36 @@ def make_units(
         tuple(unit_ids), tuple(parents), tuple(tokens), dict(sorted(removed.items())), tuple(empty),
         tuple(phrases), config, n_documents=len(doc_ids),
     )
+
+
+def joined_paragraphs(paras: Sequence[list[str]], least: int) -> list[tuple[int, list[str]]]:
+    """Paragraphs of one document joined so that each unit has at least ``least`` tokens.
+
+    A short paragraph (a heading, a one-line paragraph) joins the paragraphs after it until the
+    unit is long enough; a short rest at the end joins the unit before it. Each unit is numbered
+    by its first paragraph; paragraphs with no tokens start nothing.
+
+    Example:
+        >>> joined_paragraphs([["标题"], ["上海", "江苏", "浙江"], [], ["安徽"]], 3)
+        [(0, ['标题', '上海', '江苏', '浙江', '安徽'])]
+        >>> joined_paragraphs([["上海"], ["江苏"]], 1)
+        [(0, ['上海']), (1, ['江苏'])]
+    """
+    out: list[tuple[int, list[str]]] = []
+    start = -1
+    current: list[str] = []
+    for j, toks in enumerate(paras):
+        if not toks:
+            continue
+        if start < 0:
+            start, current = j, []
+        current = current + toks
+        if len(current) >= least:
+            out.append((start, current))
+            start = -1
+    if start >= 0:
+        if out:
+            out[-1] = (out[-1][0], out[-1][1] + current)
+        else:
+            out.append((start, current))
+    return out

@@ -43,9 +43,10 @@ class Vocabulary:
 
 
 def build_vocabulary(
-    token_lists: Sequence[Sequence[str]], *, no_below: int = 2, no_above: float = 0.5, keep_n: int | None = None
+    token_lists: Sequence[Sequence[str]], *, no_below: int = 2, no_above: float = 0.5, keep_n: int | None = None,
+    exclude: frozenset[str] = frozenset(),
 ) -> Vocabulary:
-    """A pruned vocabulary (see the module docstring).
+    """A pruned vocabulary (see the module docstring); terms in ``exclude`` (generic words) are left out.
 
     Raises :class:`ConfigError` when pruning leaves no term.
 
@@ -64,7 +65,7 @@ def build_vocabulary(
     for toks in token_lists:
         df.update(set(toks))
     limit = no_above * n
-    kept = [(t, c) for t, c in df.items() if c >= no_below and c <= limit]
+    kept = [(t, c) for t, c in df.items() if c >= no_below and c <= limit and t not in exclude]
     kept.sort(key=lambda tc: (-tc[1], tc[0]))
     if keep_n is not None:
         kept = kept[:keep_n]
