@@ -23,14 +23,14 @@ def fit(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 def test_run_folder_holds_every_output(seed_run: Path):
     names = {p.name for p in seed_run.iterdir()}
     assert {"topics.csv", "doc_topics.csv", "unit_topics.csv", "metrics.json", "config.toml", "manifest.json",
-            "timings.json", "tokens.jsonl", "model"} <= names
+            "timings.json", "tokens.jsonl", "model", "boilerplate.csv", "generic_terms.csv"} <= names
     topics = pd.read_csv(seed_run / "topics.csv")
     assert list(topics.columns) == ["topic", "rank", "term", "weight"] and topics["rank"].max() == 30
     docs = pd.read_csv(seed_run / "doc_topics.csv")
     assert len(docs) == 23 and {"doc_id", "title", "region", "section", "dominant_topic", "topic_9"} <= set(docs.columns)
     assert docs.filter(like="topic_").sum(axis=1).round(4).eq(1).all()
     metrics = json.loads((seed_run / "metrics.json").read_text())
-    assert metrics["model"] == "nmf" and metrics["k"] == 10 and metrics["n_docs"] == 23 and metrics["n_units"] > 400
+    assert metrics["model"] == "nmf" and metrics["k"] == 10 and metrics["n_docs"] == 23 and metrics["n_units"] > 300
     assert {"npmi", "c_v", "umass", "diversity"} <= set(metrics) and "silhouette" not in metrics  # clusters only
     manifest = json.loads((seed_run / "manifest.json").read_text())
     assert len(manifest["input_sha256"]) == 64 and "rjieba" in manifest["engine"]
@@ -39,7 +39,7 @@ def test_run_folder_holds_every_output(seed_run: Path):
 
 
 def test_defaults_reach_the_coherence_figure(seed_run: Path):
-    assert json.loads((seed_run / "metrics.json").read_text())["npmi"] >= 0.08
+    assert json.loads((seed_run / "metrics.json").read_text())["npmi"] >= 0.10
 
 
 def test_same_config_same_files_with_one_or_two_workers(seed_run: Path, tmp_path: Path):
@@ -73,7 +73,7 @@ def test_existing_run_folder_is_refused_then_replaced_whole(tmp_path: Path):
     ("args", "message"),
     [
         (["--k", "1"], "k must be a whole number >= 2"),
-        (["--k", "5000"], "510 units to model (23 documents as paragraphs) are fewer than k = 5000 topics"),
+        (["--k", "5000"], "338 units to model (23 documents as paragraphs) are fewer than k = 5000 topics"),
         (["--set", "vectorize.no_below=100000"], "the vocabulary is empty: of"),
         (["--label-col", "topic"], "label column 'topic' not found"),
         (["--set", "model.name=\"lsa\""], "model.name must be one of lda, nmf, kmeans, agglomerative, got 'lsa'"),

@@ -86,10 +86,13 @@ def test_normalisation_keeps_latex_fragments_out_of_tokens():
 
 def test_paragraph_units_keep_their_document(seed):
     units = preprocess(seed, PreprocessConfig(unit="paragraph"))
-    assert len(units) > 400 and set(units.doc_ids) == set(seed.doc_ids)
+    assert len(units) > 300 and set(units.doc_ids) == set(seed.doc_ids)
     assert all(u.startswith(d + "#p") for u, d in zip(units.unit_ids, units.doc_ids))
+    # headings and one-line paragraphs joined their neighbour: no unit under min_unit_tokens (10)
+    assert min(map(len, units.tokens)) >= 10
     chunks = preprocess(seed, PreprocessConfig(unit="chunk", chunk_size=100))
-    assert max(map(len, chunks.tokens)) == 100 and set(chunks.doc_ids) == set(seed.doc_ids)
+    assert set(map(len, chunks.tokens)) <= set(range(10, 110)) and set(chunks.doc_ids) == set(seed.doc_ids)
+    assert sum(len(t) == 100 for t in chunks.tokens) > len(chunks) / 2
 
 
 def test_removed_tokens_and_empty_units_are_counted():

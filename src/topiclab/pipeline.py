@@ -90,17 +90,19 @@ class Prepared:
     generic: tuple[GenericTerm, ...] = ()
 
     def settled(self, config: FitConfig) -> FitConfig:
-        """``config`` with ``preprocess.unit = "auto"`` replaced by the unit these units are.
+        """``config`` with ``preprocess.unit = "auto"`` replaced by the unit these units are, and
+        ``model.name = "auto"`` by the model these units call for (:meth:`ModelConfig.for_units`).
 
-        A run's ``config.toml`` names the unit used, so rerunning it needs no corpus-size rule.
+        A run's ``config.toml`` names the unit and the model used, so rerunning it needs no rule.
 
         Example:
-            >>> prepare(FitConfig(), cache_dir=None).settled(FitConfig()).preprocess.unit
-            'paragraph'
+            >>> settled = prepare(FitConfig(), cache_dir=None).settled(FitConfig())
+            >>> settled.preprocess.unit, settled.model.name
+            ('paragraph', 'nmf')
         """
-        if config.preprocess.unit != "auto":
-            return config
-        return replace(config, preprocess=replace(config.preprocess, unit=self.units.config.unit))
+        if config.preprocess.unit == "auto":
+            config = replace(config, preprocess=replace(config.preprocess, unit=self.units.config.unit))
+        return replace(config, model=config.model.for_units([len(t) for t in self.units.tokens]))
 
 
 def load_input(config: FitConfig) -> Corpus:

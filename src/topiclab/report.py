@@ -195,6 +195,16 @@ def write_report(run_dir: Path, out: Path | None = None, *, overwrite: bool = Fa
             page.text(f"{metrics['n_docs']} documents, {metrics['n_units']} units ({manifest.get('units', '?')}), "
                       f"{metrics['n_terms']} terms in the vocabulary. Segmenter: {manifest.get('engine', '?')}. "
                       f"Input SHA-256: {manifest.get('input_sha256', '?')}.")
+            removed = manifest.get("boilerplate_lines") or {}
+            if removed:
+                page.text("Boilerplate lines removed before segmentation: "
+                          + ", ".join(f"{reason} {n:,}" for reason, n in removed.items())
+                          + " (every distinct line in the run's boilerplate.csv).")
+            generic = run_dir / "generic_terms.csv"
+            if generic.is_file() and manifest.get("generic_terms"):
+                words = pd.read_csv(generic)["term"].astype(str).tolist()
+                page.text(f"Generic words left out of the vocabulary: {len(words)} ({' '.join(words[:20])}"
+                          f"{' …' if len(words) > 20 else ''}; all in generic_terms.csv).")
             if "region" in doc_topics.columns:
                 counts = doc_topics["region"].fillna("(none)").value_counts().sort_index()
                 page.table(pd.DataFrame({"region": counts.index, "documents": counts.to_numpy()}))
