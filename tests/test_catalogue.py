@@ -24,6 +24,8 @@ def _write(ws: Path) -> None:
     (ws / "tabbed.csv").write_text("id\ttext\n1\t上海张江\n2\t江苏苏州\n", encoding="utf-8")
     (ws / "ragged.csv").write_text("id,text\n1,上海张江\n2,江苏,苏州\n", encoding="utf-8")
     (ws / "dup.csv").write_text("id,text\n1,上海\n1,江苏\n", encoding="utf-8")
+    (ws / "dup_doc_id.csv").write_text("doc_id,text\n1,上海\n1,江苏\n", encoding="utf-8")
+    (ws / "badpat.txt").write_text("# ok\n(unclosed\n", encoding="utf-8")
     (ws / "blank.csv").write_text('id,text\n1,\n2," "\n', encoding="utf-8")
     (ws / "empty.csv").write_bytes(b"")
     (ws / "header_only.csv").write_text("\n\n", encoding="utf-8")
@@ -114,6 +116,14 @@ CASES = [
     ("preprocess", C, "--pos", "xx"), ["unknown part-of-speech tag(s) 'xx'"],
     ("preprocess", C, "--chunk-size", "0"), ["chunk_size must be at least 1"],
     ("preprocess", C, "--dict", "nodict.txt"), ["nodict.txt: no such file"],
+    ("preprocess", C, "--min-unit-tokens", "0"), ["min_unit_tokens must be at least 1"],
+    ("preprocess", C, "--boilerplate-pattern", "nopat.txt"), ["nopat.txt: no such file"],
+    ("preprocess", C, "--boilerplate-pattern", "badpat.txt"), ["badpat.txt:2:", "not a valid regular expression"],
+    ("preprocess", C, "--boilerplate-keep", "badpat.txt"), ["badpat.txt:2:", "not a valid regular expression"],
+    ("fit", C, "--keep-terms", "noterms.txt"), ["noterms.txt: no such file", "vectorize.keep_terms"],
+    ("fit", C, "--set", "preprocess.boilerplate_min_share=1.5"), ["boilerplate_min_share must be a share"],
+    ("fit", C, "--set", "vectorize.generic_min_share=0"), ["vectorize.generic_min_share must be a number in (0, 1]"],
+    ("corpus", "dup_doc_id.csv"), ["doc_id value '1' occurs more than once", "rename it", "--id-col"],
     # fit settings
     ("fit", C, "--seed", "-1"), ["model.seed must be a whole number from 0 to 4294967295, got -1"],
     ("fit", C, "--seed", "99999999999"), ["model.seed must be", "99999999999"],

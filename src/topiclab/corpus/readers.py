@@ -291,6 +291,7 @@ def _from_columns(
     """
     columns = {c.lstrip("\ufeff").strip(): v for c, v in columns.items()}
     cols = list(columns)
+    given_id_col = id_col
     if id_col is None and "doc_id" in columns and text_col != "doc_id":
         id_col = "doc_id"
     if text_col not in columns:
@@ -308,6 +309,12 @@ def _from_columns(
     else:
         all_ids = row_ids if row_ids is not None else [str(i) for i in range(n_read)]
     ids = [all_ids[i] for i in keep]
+    if id_col == "doc_id" and given_id_col is None:
+        try:
+            _check_unique(ids, path, "doc_id")
+        except InputError as exc:
+            raise InputError(f"{exc}; the column doc_id is read as the ids: rename it, or name another id column "
+                             f"with {flags[1]}") from None
     _check_unique(ids, path, id_col or ("index label" if row_ids is not None else "row number"))
     meta = {c: [v[i] for i in keep] for c, v in columns.items() if c not in (text_col, id_col)}
     info = SourceInfo(str(path), fmt, encoding, n_read, n_read - len(keep), skipped)
