@@ -29,7 +29,8 @@ picks for the corpus, named in the column ``chosen``), seeds 1-3 each:
 * ``new`` less one part: ``no_page``, ``no_generic``, ``min1`` (every paragraph a unit);
 * ``new`` with the unit fixed: ``document``, ``paragraph``.
 
-For each: mean NPMI and C_V of the top 10 words (over the fit's own units, as ``topiclab fit``
+Every candidate starts from ``config.toml`` beside this file (topiclab's defaults) and changes
+the settings named above. For each: mean NPMI and C_V of the top 10 words (over the fit's own units, as ``topiclab fit``
 prints them), stability across the seeds, NMI of dominant topics against the labels where there
 are labels, and on the pages the number of topics whose top 10 words hold two or more page-chrome
 or formula words (``bench/scraped_pages.CHROME_WORDS``). On the labelled corpora the plain
@@ -148,7 +149,7 @@ def run_corpus(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             values["preprocess.unit"] = _old_auto(corpus)
         if labelled:
             values["input.label_col"] = "label"
-        base = FitConfig().with_values(values)
+        base = FitConfig.from_toml(HERE / "config.toml").with_values(values)
         t = time.perf_counter()
         prepared = prepare(base, corpus=corpus, cache_dir=None)
         prep_seconds = time.perf_counter() - t
