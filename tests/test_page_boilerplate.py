@@ -95,7 +95,8 @@ def test_content_that_looks_alike_is_kept():
 
 
 def test_copies_are_kept_whole_and_one_line_documents_untouched():
-    copy = "长三角生态绿色一体化发展示范区。\n集成电路产业集群加快发展。"
+    copy = ("长三角生态绿色一体化发展示范区建设三年来，跨省域共建共享的制度创新成果陆续落地。\n"
+            "集成电路产业集群加快发展，张江、无锡和合肥三地的设计、制造与封装测试企业协同攻关。")
     one_liners = ["很好", "很好", "很好", "质量不错"]
     cleaned = strip_page_boilerplate([copy, copy, copy, *one_liners])
     assert cleaned.texts == (copy, copy, copy, *one_liners)

@@ -59,7 +59,7 @@ def default_run_dir(model: ModelConfig, root: Path = Path("runs")) -> Path:
     """``runs/<UTC time>-<model>-k<k>-s<seed>``.
 
     Example:
-        >>> default_run_dir(ModelConfig(k=8)).name.endswith("-nmf-k8-s1")
+        >>> default_run_dir(ModelConfig(name="nmf", k=8)).name.endswith("-nmf-k8-s1")
         True
     """
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
@@ -89,8 +89,8 @@ def write_run(fit: FitRun, out: Path, *, overwrite: bool = False, embed: Corpus 
         >>> from topiclab.pipeline import run
         >>> out = write_run(run(FitConfig().with_overrides(["model.k=3"]), cache_dir=None),
         ...                 Path(tempfile.mkdtemp()) / "run")
-        >>> sorted(p.name for p in out.iterdir())[:4]
-        ['config.toml', 'doc_topics.csv', 'manifest.json', 'metrics.json']
+        >>> sorted(p.name for p in out.iterdir())[:5]
+        ['boilerplate.csv', 'config.toml', 'doc_topics.csv', 'generic_terms.csv', 'manifest.json']
     """
     protect = fit.config.input_files() if embed is None else []
     with atomic_dir(out, overwrite=overwrite, kind="run", protect=protect) as tmp:

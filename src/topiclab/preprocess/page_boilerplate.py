@@ -13,8 +13,8 @@ checked, and a line (or part of one) is removed for one of these reasons, in thi
     ``max(boilerplate_min_docs, boilerplate_min_share x documents)`` documents. Only lines and
     sentences of at most 200 characters count (chrome and formulas are short; a long paragraph
     met twice is a copy, not boilerplate), only in documents of more than one line, and never in a
-    document more than half of whose text is repeated (a copy of another, or text made from a
-    template: kept whole).
+    document more than half of whose text is in repeated lines or sentences of 30 characters or
+    more (a copy of another, or text made from a template: kept whole).
 ``formula``
     a sentence among the first or last ``EDGE_LINES`` (10) lines of a document (at most a quarter
     of its lines at each end) whose
@@ -40,7 +40,6 @@ removed from (a run's ``boilerplate.csv``).
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -48,25 +47,17 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from topiclab.corpus.encoding import read_text
 from topiclab.errors import InputError
+from topiclab.preprocess.page_repeats import MAX_REPEATED_SHARE, Line, Repeats, edges, line_key
 
 LINE_REASONS = ("pattern", "repeated", "formula", "field", "chrome", "dateline")
-MAX_REPEATED_CHARS = 200  # longest line or sentence that can count as repeated boilerplate
-MIN_SENTENCE_CHARS = 8  # shortest sentence inside a longer line that can count as repeated
-MAX_FIELD_CHARS = 100
+MAX_FIELD_CHARS = 100  # a metadata or chrome line is short
 MAX_CHROME_HAN = 40
-EDGE_LINES = 10  # lines at each end of a document where openings, closings and mastheads stand
-SHINGLE = 4  # characters a shingle of a sentence
-FORMULA_COVER = 0.8  # share of a sentence's shingles that, frequent at the edges, make it a formula
-MAX_REPEATED_SHARE = 0.5  # a document with more of its text repeated elsewhere is a copy, kept whole
 
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in "，！？：；（）"} | {0x3000: 0x20}
-_SPACE = re.compile(r"\s+")
-_DIGITS = re.compile(r"\d+")
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+_FULLWIDTH_RUN = re.compile("[" + re.escape("".join(map(chr, _FULLWIDTH))) + "]+")
 _NON_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _FIELD = re.compile(
@@ -149,121 +140,64 @@ def strip_page_boilerplate(texts: Sequence[str], rules: PageRules | None = None)
     rules = rules or PageRules()
     users = [_compile(p) for p in rules.patterns]
     keeps = [_compile(p) for p in rules.keep]
-    docs = [t.translate(_FULLWIDTH).split("\n") for t in texts]
-    repeats = _Repeats(docs, rules)
+    docs = [_half_width(t).split("\n") for t in texts]
+    parsed = [[Line.parse(line) for line in lines if line.strip()] for lines in docs]
+    repeats = Repeats(parsed, min_docs=rules.min_docs, min_share=rules.min_share, near_share=rules.near_share)
     counts: Counter[str] = Counter()
     removed: dict[tuple[str, str], tuple[str, set[int]]] = {}  # (reason, key) -> (first text, documents)
     out: list[str] = []
-    for d, lines in enumerate(docs):
-        content = [i for i, line in enumerate(lines) if line.strip()]
+    for d, (lines, content) in enumerate(zip(docs, parsed)):
         # a document most of whose text is met elsewhere is a copy (or made from a template): kept whole
-        by_repeats = len(content) > 1 and repeats.repeated_share([lines[i] for i in content]) <= MAX_REPEATED_SHARE
-        edges = set(_edges(content)) if by_repeats else set()
+        by_repeats = len(content) > 1 and repeats.repeated_share(content) <= MAX_REPEATED_SHARE
+        at_edge = {id(line) for line in edges(content)} if by_repeats else set()
+        parts = iter(content)
         kept_lines = []
-        for i, line in enumerate(lines):
-            if not line.strip() or any(k.search(line) for k in keeps):
-                kept_lines.append(line)
+        for text in lines:
+            if not text.strip():
+                kept_lines.append(text)
                 continue
-            reason, rest = _judge(line, users, repeats if by_repeats else None, i in edges)
+            line = next(parts)
+            if any(k.search(text) for k in keeps):
+                kept_lines.append(text)
+                continue
+            reason, rest = _judge(line, users, repeats if by_repeats else None, id(line) in at_edge)
             if reason:
                 counts[reason] += 1
-                text = (line if rest is None else line[: len(line) - len(rest)]).strip()
-                removed.setdefault((reason, _key(text)), (text, set()))[1].add(d)
-                line = rest or ""
-            kept_lines.append(line)
+                gone = (text if rest is None else text[: len(text) - len(rest)]).strip()
+                removed.setdefault((reason, line_key(gone)), (gone, set()))[1].add(d)
+                text = rest or ""
+            kept_lines.append(text)
         out.append("\n".join(kept_lines))
     listed = sorted(((r, t, len(ds)) for (r, _), (t, ds) in removed.items() if t), key=lambda x: (-x[2], x[0], x[1]))
     return PageCleaning(tuple(out), {r: counts[r] for r in LINE_REASONS if counts[r]}, tuple(listed))
 
 
-def _judge(line: str, users: list[re.Pattern[str]], repeats: _Repeats | None,
+def _half_width(text: str) -> str:
+    # translating only the full-width runs: str.translate walks every character through a dict
+    return _FULLWIDTH_RUN.sub(lambda m: m.group().translate(_FULLWIDTH), text)
+
+
+def _judge(line: Line, users: list[re.Pattern[str]], repeats: Repeats | None,
            edge: bool) -> tuple[str, str | None]:
     """The reason ``line`` is boilerplate ("" if none) and what is left of it (None: nothing)."""
-    if any(p.search(line) for p in users):
+    text = line.text
+    if any(p.search(text) for p in users):
         return "pattern", None
     if repeats is not None:
-        if repeats.is_repeated(line):
-            return "repeated", None
-        for reason, test in (("repeated", repeats.is_repeated), ("formula", repeats.is_formula if edge else None)):
-            if test is None:
-                continue
-            sentences = _SENTENCE_END.split(line)
-            kept = [s for s in sentences if not (_sentence_counts(s) and test(s))]
-            if len(kept) < len(sentences):
-                rest = "".join(kept)
-                return reason, rest if _HAN.search(rest) else None
-    stripped = line.strip()
-    if len(stripped) <= MAX_FIELD_CHARS and (_FIELD.match(stripped) or _FOOTER.search(stripped)):
-        return "field", None
-    if _is_chrome(stripped):
-        return "chrome", None
-    m = _DATELINE.match(line)
+        reason, rest = repeats.strip(line, edge)
+        if reason:
+            return reason, rest
+    stripped = text.strip()
+    if len(stripped) <= MAX_FIELD_CHARS:
+        if _FIELD.match(stripped) or _FOOTER.search(stripped):
+            return "field", None
+        if _is_chrome(stripped):
+            return "chrome", None
+    m = _DATELINE.match(text)
     if m and m.end() > 0:
-        rest = line[m.end():]
+        rest = text[m.end():]
         return "dateline", rest if _HAN.search(rest) else None
-    return "", line
-
-
-class _Repeats:
-    """How many documents hold each short line and sentence, and each shingle of the edge sentences."""
-
-    def __init__(self, docs: list[list[str]], rules: PageRules) -> None:
-        n = len(docs)
-        self.threshold = max(rules.min_docs, math.ceil(rules.min_share * n))
-        self.near_threshold = max(rules.min_docs, math.ceil(rules.near_share * n))
-        df: Counter[str] = Counter()
-        shingles: Counter[str] = Counter()
-        for lines in docs:
-            keys: set[str] = set()
-            grams: set[str] = set()
-            content = [line for line in lines if line.strip()]
-            edges = _edges(content)
-            for line in content:
-                key = _key(line)
-                if len(key) > MAX_REPEATED_CHARS * 4:
-                    continue
-                if len(key) <= MAX_REPEATED_CHARS:
-                    keys.add(key)
-                keys.update(_key(s) for s in _SENTENCE_END.split(line) if _sentence_counts(s))
-            for line in edges:
-                for s in _SENTENCE_END.split(line):
-                    if _sentence_counts(s):
-                        grams.update(_shingles(_key(s)))
-            df.update(keys)
-            shingles.update(grams)
-        self.df = {k: c for k, c in df.items() if c >= self.threshold}
-        self.shingles = {g for g, c in shingles.items() if c >= self.near_threshold}
-
-    def is_repeated(self, text: str) -> bool:
-        return _key(text) in self.df
-
-    def repeated_share(self, lines: list[str]) -> float:
-        """The share of the lines' characters in repeated lines and sentences."""
-        total = repeated = 0
-        for line in lines:
-            key = _key(line)
-            total += len(key)
-            if key in self.df:
-                repeated += len(key)
-            else:
-                repeated += sum(len(k) for s in _SENTENCE_END.split(line) if _sentence_counts(s)
-                                and (k := _key(s)) in self.df)
-        return repeated / total if total else 0.0
-
-    def is_formula(self, sentence: str) -> bool:
-        """Most of the sentence's shingles stand at the edges of many documents: a formula with variants."""
-        grams = _shingles(_key(sentence))
-        return bool(grams) and sum(g in self.shingles for g in grams) >= FORMULA_COVER * len(grams)
-
-
-def _edges(lines: list[Any]) -> list[Any]:
-    """The first and last lines, where openings, closings and mastheads stand."""
-    n = min(EDGE_LINES, math.ceil(len(lines) / 4))
-    return lines[:n] + lines[len(lines) - n :]
-
-
-def _shingles(key: str) -> list[str]:
-    return [key[i : i + SHINGLE] for i in range(len(key) - SHINGLE + 1)]
+    return "", text
 
 
 def _is_chrome(line: str) -> bool:
@@ -286,15 +220,6 @@ def _chrome_words() -> tuple[frozenset[str], re.Pattern[str]]:
     rows = [line.split("\t") for line in raw.splitlines() if line and not line.startswith("#")][1:]
     words = sorted((w for w, _ in rows), key=lambda w: (-len(w), w))  # longest first: 打印本页 before 打印
     return frozenset(w for w, kind in rows if kind == "strong"), re.compile("|".join(map(re.escape, words)))
-
-
-def _key(text: str) -> str:
-    """What two lines share when they differ only in spaces and numbers (dates, counts)."""
-    return _DIGITS.sub("0", _SPACE.sub("", text)).lower()
-
-
-def _sentence_counts(sentence: str) -> bool:
-    return MIN_SENTENCE_CHARS <= len(_key(sentence)) <= MAX_REPEATED_CHARS
 
 
 def _compile(pattern: str) -> re.Pattern[str]:

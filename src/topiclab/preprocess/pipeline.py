@@ -97,8 +97,10 @@ def preprocess(
     Example:
         >>> from topiclab.corpus import load_seed
         >>> units = preprocess(load_seed(), PreprocessConfig(unit="paragraph"))
-        >>> units.unit_ids[1], units.tokens[1]
-        ('000_d5b3804f19d0bc92-01#p1', ('集成电路产业',))
+        >>> units.unit_ids[:2]  # the title and headings p0-p2 joined into one unit of 10 tokens or more
+        ('000_d5b3804f19d0bc92-01#p0', '000_d5b3804f19d0bc92-01#p3')
+        >>> units.tokens[1][:4]
+        ('长三角', '集成电路产业', '创新链', '现状')
     """
     config = config or PreprocessConfig()
     check_int(workers, "workers", minimum=1, maximum=256)
@@ -128,7 +130,7 @@ def clean_pages(texts: Sequence[str], config: PreprocessConfig) -> PageCleaning:
     """The texts with boilerplate lines removed as ``config`` says (unchanged with ``page_boilerplate`` off).
 
     Example:
-        >>> clean_pages(["【打印本页】\n长三角一体化。", "长三角一体化。"], PreprocessConfig()).counts
+        >>> clean_pages(["【打印本页】\\n长三角一体化。", "长三角一体化。"], PreprocessConfig()).counts
         {'chrome': 1}
     """
     if not config.page_boilerplate:

@@ -83,9 +83,12 @@ def make_units(
     """Cut each document's kept paragraphs (``paras_per_doc`` of them, in order) into units.
 
     Example:
-        >>> u = make_units(["a"], [2], [["上海"], ["江苏"]], PreprocessConfig(unit="paragraph"), Counter(), [])
+        >>> every = PreprocessConfig(unit="paragraph", min_unit_tokens=1)
+        >>> u = make_units(["a"], [2], [["上海"], ["江苏"]], every, Counter(), [])
         >>> u.unit_ids, u.tokens
         (('a#p0', 'a#p1'), (('上海',), ('江苏',)))
+        >>> make_units(["a"], [2], [["上海"], ["江苏"]], PreprocessConfig(unit="paragraph"), Counter(), []).tokens
+        (('上海', '江苏'),)
     """
     unit_ids: list[str] = []
     parents: list[str] = []
