@@ -109,7 +109,9 @@ def test_auto_unit_is_paragraphs_for_few_documents_and_documents_for_many(tmp_pa
     table = tmp_path / "t.csv"
     pd.DataFrame(rows, columns=["text", "field"]).to_csv(table, index=False)
     config = FitConfig().with_overrides([f'input.path="{table}"', 'input.label_col="field"', "model.k=2",
-                                         "preprocess.phrases=false", "vectorize.no_above=1.0"])
+                                         "preprocess.phrases=false", "vectorize.no_above=1.0",
+                                         # every paragraph a unit, the repeated titles kept: the unit is the point
+                                         "preprocess.min_unit_tokens=1", "preprocess.page_boilerplate=false"])
     assert config.preprocess.unit == "auto"
     result = run(config, cache_dir=None)
     assert result.config.preprocess.unit == unit
