@@ -89,11 +89,11 @@ class VectorizeConfig:
             raise ConfigError(f"{self.keep_terms}: no such file; vectorize.keep_terms names a word list, one a line")
 
 
-# model = "auto": NMF, or k-means clusters of word-vector document vectors when the median unit
-# has fewer tokens than this. In experiments/genre_defaults NMF was the most coherent model on the
-# seed, CSL abstracts, news articles, section pages and scraped reports (units of 38 to 200
-# tokens), and the least coherent on product reviews and news headlines (19 and 5 tokens), where
-# the clusters were the most coherent.
+# model = "auto": NMF, or k-means clusters of word-vector document vectors when the median
+# document has fewer tokens than this (after preprocessing). In experiments/genre_defaults NMF was
+# the most coherent model on the seed, CSL abstracts, news articles, section pages and scraped
+# reports (documents of about 60 tokens and more), and the least coherent on product reviews and
+# news headlines (19 and 5 tokens), where the clusters were the most coherent.
 AUTO_CLUSTERS_BELOW = 25
 
 
@@ -101,10 +101,10 @@ AUTO_CLUSTERS_BELOW = 25
 class ModelConfig:
     """The model and its settings; ``alpha = eta = 0`` means the backend's default prior.
 
-    ``name = "auto"`` (the default) is NMF, or k-means clusters when the median unit is shorter
-    than ``AUTO_CLUSTERS_BELOW`` (25) tokens (reviews, posts, headlines): across seven corpora of
-    different genres (``experiments/genre_defaults``) this was never far from the most coherent
-    model. A run's ``config.toml`` names the model chosen. ``backend`` applies to LDA only.
+    ``name = "auto"`` (the default) is NMF, or k-means clusters when the median document is
+    shorter than ``AUTO_CLUSTERS_BELOW`` (25) tokens (reviews, posts, headlines): across eight
+    corpora of different genres (``experiments/genre_defaults``) this was never far from the most
+    coherent model. A run's ``config.toml`` names the model chosen. ``backend`` applies to LDA only.
     ``embedding``, ``n_dims`` and ``n_init`` apply to the clusters (``kmeans``,
     ``agglomerative``; see :class:`topiclab.models.TfidfClusters`): word vectors
     learned from the corpus recovered CSL's disciplines best (``experiments/csl_recovery``).
@@ -142,13 +142,13 @@ class ModelConfig:
         check_int(self.n_dims, "model.n_dims", minimum=1)
         check_int(self.n_init, "model.n_init", minimum=1)
 
-    def for_units(self, lengths: Sequence[int]) -> ModelConfig:
-        """This config with ``name = "auto"`` made concrete for units of these lengths (tokens).
+    def for_documents(self, lengths: Sequence[int]) -> ModelConfig:
+        """This config with ``name = "auto"`` made concrete for documents of these lengths (tokens).
 
         Example:
-            >>> ModelConfig().for_units([40, 38, 60]).name, ModelConfig().for_units([5, 19, 30]).name
+            >>> ModelConfig().for_documents([40, 38, 600]).name, ModelConfig().for_documents([5, 19, 30]).name
             ('nmf', 'kmeans')
-            >>> ModelConfig(name="lda").for_units([5]).name
+            >>> ModelConfig(name="lda").for_documents([5]).name
             'lda'
         """
         if self.name != "auto":
@@ -160,7 +160,7 @@ class ModelConfig:
     def params(self) -> dict[str, Any]:
         """The settings that apply to this model, as estimator keyword arguments."""
         if self.name == "auto":
-            raise ConfigError("model.name 'auto' is chosen from the corpus; settle it with for_units() first")
+            raise ConfigError("model.name 'auto' is chosen from the corpus; settle it with for_documents() first")
         out: dict[str, Any] = {}
         if self.name == "lda":
             if self.max_iter:

@@ -91,7 +91,7 @@ class Prepared:
 
     def settled(self, config: FitConfig) -> FitConfig:
         """``config`` with ``preprocess.unit = "auto"`` replaced by the unit these units are, and
-        ``model.name = "auto"`` by the model these units call for (:meth:`ModelConfig.for_units`).
+        ``model.name = "auto"`` by the model these documents call for (:meth:`ModelConfig.for_documents`).
 
         A run's ``config.toml`` names the unit and the model used, so rerunning it needs no rule.
 
@@ -102,7 +102,10 @@ class Prepared:
         """
         if config.preprocess.unit == "auto":
             config = replace(config, preprocess=replace(config.preprocess, unit=self.units.config.unit))
-        return replace(config, model=config.model.for_units([len(t) for t in self.units.tokens]))
+        lengths: dict[str, int] = {}
+        for doc_id, tokens in zip(self.units.doc_ids, self.units.tokens):
+            lengths[doc_id] = lengths.get(doc_id, 0) + len(tokens)
+        return replace(config, model=config.model.for_documents(list(lengths.values())))
 
 
 def load_input(config: FitConfig) -> Corpus:
