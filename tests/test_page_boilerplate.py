@@ -20,23 +20,21 @@ from topiclab.preprocess.page_boilerplate import PageRules, read_patterns, strip
 from topiclab.preprocess.units import joined_paragraphs
 from topiclab.vectorize import generic_terms
 
-# four themes; each page says its theme's things in sentences varied as real writing is
+# four themes; each page says its theme's things in sentences as varied as real writing
 THEMES = {
-    "农业": (["粮食产量", "高标准农田", "种业振兴", "农产品加工", "乡村产业", "农民收入", "农业园区", "冷链物流"],
-             ["稳定增长", "加快建设", "深入推进", "提质增效", "持续扩大", "较快提高"]),
-    "芯片": (["集成电路", "芯片设计", "晶圆制造", "半导体设备", "封装测试", "先进制程", "芯片人才", "光刻材料"],
-             ["规模扩大", "取得突破", "加快集聚", "国产化加快", "产能提升", "协同发展"]),
-    "生态": (["长江流域", "大气污染防治", "湿地保护", "碳排放权交易", "水质", "生物多样性", "绿色低碳", "土壤修复"],
-             ["持续改善", "成效明显", "深入推进", "运行平稳", "面积扩大", "加快转型"]),
-    "医疗": (["基层医疗", "家庭医生", "公立医院", "医保支付", "中医药", "县域医共体", "疾病预防", "公共卫生"],
-             ["能力提升", "签约扩面", "改革深化", "传承创新", "加快建设", "体系健全"]),
+    "农业": "粮食 农田 种业 农产品 乡村 农民 园区 冷链 灌溉 农机 耕地 养殖".split(),
+    "芯片": "集成电路 芯片 晶圆 半导体 封装 制程 光刻 材料 设计 设备 良率 算力".split(),
+    "生态": "流域 污染 湿地 碳排放 水质 生物 绿色 土壤 森林 空气 治理 低碳".split(),
+    "医疗": "医疗 医生 医院 医保 中医药 卫生 疾病 疫苗 药品 护理 诊疗 健康".split(),
 }
+COMMON = ("建设 提升 扩大 加快 推进 改善 持续 稳定 增长 完善 创新 服务 能力 体系 项目 规模 质量 效率 水平 "
+          "基础 机制 保障 投入 合作 示范 试点 标准 政策 资金 市场").split()
 PLACES = ["南京", "苏州", "杭州", "宁波", "合肥", "芜湖", "无锡", "嘉兴", "徐州", "温州", "常州", "绍兴"]
 
 
 def sentence(theme: str, rng: random.Random) -> str:
-    subjects, predicates = THEMES[theme]
-    return f"{rng.choice(PLACES)}{rng.choice(subjects)}{rng.choice(predicates)}，{rng.choice(subjects)}{rng.choice(predicates)}。"
+    words = [rng.choice(THEMES[theme] if i % 2 == 0 else COMMON) for i in range(6)]
+    return f"{rng.choice(PLACES)}{''.join(words[:3])}，{''.join(words[3:])}。"
 
 
 HEADER = ["首页 | 新闻 | 政务 | 服务 | 互动", "当前位置：首页 > 政务公开 > 政府工作报告", "【字体：大 中 小】 【打印】 【关闭】"]
@@ -89,9 +87,20 @@ def test_single_document_rules_without_repetition():
 
 
 def test_content_that_looks_alike_is_kept():
-    texts = ["光伏发电装机规模扩大。\n移动通讯网络覆盖乡村。", "政务服务\n打印机产业发展。", "时间就是效率。\n来源地管理制度完善。"]
+    texts = ["光伏发电装机规模扩大。\n移动通讯网络覆盖乡村。", "政务服务\n打印机产业发展。", "时间就是效率。\n来源地管理制度完善。",
+             "记者：资金来源是否有保证？\n时间：1月6日，美国东部时间21时28分。",
+             "加强知识产权保护，严厉打击侵犯版权所有人合法权益的行为。\nCopyright law protects authors.",
+             "中央电视台3月5日报道了全国两会开幕的盛况。\n合作社3月5日报道称产量增加。\n中央电视台3月5日电视直播开幕式。"]
     cleaned = strip_page_boilerplate(texts)
     assert cleaned.texts == tuple(texts) and cleaned.counts == {}
+
+
+def test_credits_at_the_end_of_a_line_go_and_statistics_stay():
+    cleaned = strip_page_boilerplate(["江泽民发表新年讲话。（新华社北京12月31日电）\n群众欢度新年。（据新华社电）"])
+    assert cleaned.texts == ("江泽民发表新年讲话。\n群众欢度新年。",) and cleaned.counts == {"dateline": 2}
+    # the same sentence with other numbers is another sentence: a statistic, not boilerplate
+    texts = [f"全年粮食总产量{300 + i}万吨，比上年增长{i}.5%。\n第{i}篇的正文各不相同，内容第{i}次出现。" for i in range(10)]
+    assert strip_page_boilerplate(texts).texts == tuple(texts)
 
 
 def test_copies_are_kept_whole_and_one_line_documents_untouched():
@@ -194,6 +203,49 @@ def test_fit_on_scraped_pages_lists_what_it_removed(pages, tmp_path: Path):
     topics = (out / "topics.csv").read_text(encoding="utf-8")
     for chrome in ("打印", "首页", "来源", "代表", "审议", "记者", "编辑"):
         assert f",{chrome}," not in topics, chrome
+
+
+def test_new_texts_are_cleaned_as_the_fit_was_whatever_the_batch(pages):
+    import topiclab
+
+    result = topiclab.fit(pages, k=4, cache=False)
+    alone = result.transform(pages[:1])
+    batch = result.transform(pages[:3])
+    assert alone["n_terms"].iloc[0] == batch["n_terms"].iloc[0]
+    assert abs(alone["topic_0"].iloc[0] - batch["topic_0"].iloc[0]) < 1e-4
+    # the fit's repeated lines go from a new page as they went from the corpus
+    page = "各位代表：\n" + sentence("芯片", random.Random(5))
+    assert result.transform([page])["n_terms"].iloc[0] == result.transform([page.split("\n")[1]])["n_terms"].iloc[0]
+
+
+def test_a_config_written_before_these_settings_reruns_as_it_ran(tmp_path: Path):
+    old = FitConfig().to_dict()
+    for key in ("min_unit_tokens", "page_boilerplate", "boilerplate_min_docs", "boilerplate_min_share",
+                "boilerplate_near_share", "boilerplate_patterns", "boilerplate_keep"):
+        del old["preprocess"][key]
+    for key in ("generic", "generic_min_share", "generic_max_ridf", "keep_terms"):
+        del old["vectorize"][key]
+    old["model"]["name"] = "nmf"
+    path = tmp_path / "config.toml"
+    import tomli_w
+
+    path.write_text(tomli_w.dumps(old), encoding="utf-8")
+    config = FitConfig.from_toml(path)
+    assert config.preprocess.min_unit_tokens == 1 and config.preprocess.page_boilerplate is False
+    assert config.vectorize.generic is False
+    hand = tmp_path / "mine.toml"
+    hand.write_text('[preprocess]\nunit = "paragraph"\n', encoding="utf-8")
+    assert FitConfig.from_toml(hand).preprocess.min_unit_tokens == 10  # written by hand: today's defaults
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("preprocess.page_boilerplate=abc", "preprocess.page_boilerplate must be true or false, got 'abc'"),
+    ("preprocess.min_unit_tokens=1.5", "preprocess.min_unit_tokens must be a whole number, got 1.5"),
+    ("preprocess.boilerplate_min_docs=abc", "preprocess.boilerplate_min_docs must be a whole number"),
+])
+def test_settings_of_the_wrong_kind_are_refused(setting: str, message: str):
+    with pytest.raises(ConfigError, match=message.replace(".", r"\.")):
+        FitConfig().with_overrides([setting])
 
 
 def test_the_pages_switches_are_recorded_and_rerun(pages, tmp_path: Path):

@@ -15,7 +15,7 @@ corpus          what                                                            
 ``pages``       31 scraped report-like pages of ~20,000 characters: People's Daily text  10    -
                 with page chrome, mastheads, datelines and formulaic openings and
                 closings of 31 sites (``bench/scraped_pages``)
-``pages_many``  300 such pages of ~6,000 characters (long documents, more than 200)      10    -
+``pages_many``  250 such pages of ~6,000 characters (long documents, more than 200)      10    -
 ==============  =======================================================================  ====  ======
 
 Candidates: ``variant`` (the preprocessing) x ``model`` (NMF, LDA with tomotopy's Gibbs sampler,
@@ -126,7 +126,7 @@ CORPORA: dict[str, Callable[[], tuple[Corpus, int] | None]] = {
     "sections": lambda: _table(*labelled_news.section_pages()),
     "titles": lambda: _table(*labelled_news.labelled_news()),
     "pages": _pages(31, 20_000),
-    "pages_many": _pages(300, 6_000),
+    "pages_many": _pages(250, 6_000),
 }
 
 

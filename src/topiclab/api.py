@@ -35,6 +35,7 @@ from topiclab.errors import ConfigError, InputError
 from topiclab.models.result import Priors, load_result
 from topiclab.pipeline import FitRun, fit_prepared, prepare
 from topiclab.plots import metrics_vs_k, save_figure, topic_labels
+from topiclab.preprocess.page_boilerplate import REPEATED_REASONS
 from topiclab.preprocess.phrases import phrases_to_tsv
 from topiclab.runfolder import damaged, require_run_files, write_run
 from topiclab.select import check_sweep
@@ -204,7 +205,8 @@ def fit(
     documents.insert(list(documents.columns).index("dominant_topic"), "n_tokens",
                      [len(tokens.get(d, [])) for d in documents["doc_id"]])
     model_ = FittedModel(run.estimator, run.vocabulary, replace(run.config.preprocess, phrase_file=None),
-                         phrases_to_tsv(run.units.phrases) if run.config.preprocess.phrases else "")
+                         phrases_to_tsv(run.units.phrases) if run.config.preprocess.phrases else "",
+                         tuple(text for reason, text, _ in run.units.page_lines if reason in REPEATED_REASONS))
     return Result(run.config, run.metrics, run.result.topics_frame(30), documents, tokens, run.result.topic_term,
                   run.result.terms, dict(run.result.params), model_, run=run, index=index, source=raw,
                   priors=run.result.priors)

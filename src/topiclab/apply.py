@@ -23,6 +23,7 @@ from topiclab.corpus import Corpus
 from topiclab.errors import ConfigError, InputError
 from topiclab.pipeline import units_to_documents
 from topiclab.preprocess import PreprocessConfig, preprocess
+from topiclab.preprocess.page_boilerplate import REPEATED_REASONS
 from topiclab.vectorize import Vocabulary, count_matrix
 
 
@@ -45,6 +46,7 @@ class FittedModel:
     vocabulary: Vocabulary
     preprocess: PreprocessConfig
     phrases: str = ""  # the phrase table learned at fit time (TSV), joined again in new texts
+    boilerplate: tuple[str, ...] = ()  # repeated lines removed at fit time, removed again from new texts
 
     @property
     def k(self) -> int:
@@ -58,7 +60,9 @@ class FittedModel:
         ``doc_id`` unless ``ids`` are given), a list gets 0, 1, ….
 
         Units below the document (paragraphs) are inferred one by one and combined weighted by
-        their token counts, as ``doc_topics.csv`` is. ``n_terms`` counts the document's tokens
+        their token counts, as ``doc_topics.csv`` is. Page boilerplate goes as at fit time: the
+        lines the fit found repeated and every single-line rule, never what the batch repeats (so a
+        text gets the same proportions alone or with others). ``n_terms`` counts the document's tokens
         that are in the run's vocabulary: the evidence its proportions rest on. A document with
         none (every token filtered out, or only words the run never saw) gets no proportions
         (NaN) and no dominant topic (``<NA>``) rather than a made-up one.
@@ -84,8 +88,8 @@ class FittedModel:
                 table.write_text(self.phrases, encoding="utf-8")
                 config = dataclasses.replace(config, phrase_file=str(table))
             present = [i for i, t in enumerate(texts) if t.strip()]
-            units = preprocess(Corpus([keys[i] for i in present], [texts[i] for i in present]), config) if present \
-                else None
+            units = preprocess(Corpus([keys[i] for i in present], [texts[i] for i in present]), config,
+                               known_boilerplate=self.boilerplate) if present else None
         k = self.k
         props = pd.DataFrame(np.nan, index=keys, columns=[f"topic_{i}" for i in range(k)])
         n_terms = pd.Series(0, index=keys)
@@ -129,4 +133,19 @@ def load_model(run_dir: Path | str) -> FittedModel:
     table = phrases.read_text(encoding="utf-8") if config.phrases and phrases.is_file() else ""
     terms = tuple(saved["terms"])
     vocabulary = Vocabulary(terms, (0,) * len(terms), 0)
-    return FittedModel(saved["estimator"], vocabulary, dataclasses.replace(config, phrase_file=None), table)
+    return FittedModel(saved["estimator"], vocabulary, dataclasses.replace(config, phrase_file=None), table,
+                       read_repeated_lines(run_dir))
+
+
+def read_repeated_lines(run_dir: Path | str) -> tuple[str, ...]:
+    """The lines and sentences a run removed as repeated or formula boilerplate (its ``boilerplate.csv``).
+
+    Example:
+        >>> read_repeated_lines("no/such/run")
+        ()
+    """
+    path = Path(run_dir) / "boilerplate.csv"
+    if not path.is_file():  # a run written before topiclab listed boilerplate
+        return ()
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return tuple(table.loc[table["reason"].isin(REPEATED_REASONS), "text"])

@@ -85,15 +85,17 @@ def _add_preprocess_args(p: argparse.ArgumentParser) -> None:
     """
     g = p.add_argument_group("preprocessing (defaults as for topiclab.fit)")
     g.add_argument("--unit", default=None, choices=UNITS,
-                   help="what a unit of text is (default: auto, paragraphs below 200 documents, else documents)")
+                   help="what a unit of text is (default: auto, paragraphs below 200 documents or when the median "
+                   "document has 5,000 characters or more, else documents)")
     g.add_argument("--chunk-size", type=int, default=None, metavar="N",
                    help=f"tokens a chunk with --unit chunk (default: {DEFAULT_CHUNK_SIZE})")
     g.add_argument("--min-unit-tokens", type=int, default=None, metavar="N",
                    help="a paragraph or chunk with fewer tokens joins its neighbour in the same document "
                    f"(default: {DEFAULT_MIN_UNIT_TOKENS}; 1 keeps every paragraph)")
     g.add_argument("--no-page-boilerplate", dest="page_boilerplate", action="store_const", const=False,
-                   default=None, help="keep page chrome, metadata lines, datelines and lines repeated across "
-                   "documents (default: removed before segmentation, listed in the run's boilerplate.csv)")
+                   default=None, help="keep the lines of scraped pages that are not text: page chrome, metadata "
+                   "lines, datelines, lines repeated across documents (default: removed before segmentation and "
+                   "counted; a run lists them in boilerplate.csv)")
     g.add_argument("--boilerplate-pattern", dest="boilerplate_patterns", action="append", default=None,
                    metavar="FILE", help="file of regular expressions, one a line: lines matching one are removed "
                    "as boilerplate (repeatable; default: none)")
@@ -112,7 +114,8 @@ def _add_preprocess_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--no-stopwords", dest="stopwords", action="store_const", const=False, default=None,
                    help="keep function words (default: stopwords-iso's Chinese list removes them)")
     g.add_argument("--no-boilerplate", dest="boilerplate", action="store_const", const=False, default=None,
-                   help="keep policy boilerplate such as 推动, 加强, 进一步 (default: removed)")
+                   help="keep the policy-boilerplate word list's words such as 推动, 加强, 进一步 (default: removed; "
+                   "for the lines of scraped pages see --no-page-boilerplate)")
     g.add_argument("--pos", default=None, metavar="TAGS",
                    help=f"comma-separated part-of-speech tags to keep, or 'all' (default: {','.join(DEFAULT_POS)})")
     g.add_argument("--min-len", type=int, default=None, metavar="N",

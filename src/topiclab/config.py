@@ -287,7 +287,7 @@ class FitConfig:
                                  "see a run folder's config.toml")
         base = path.parent
         _map_paths(data, lambda p: p if p.startswith("<") else os.path.abspath(os.path.join(base, p)))
-        return cls.from_dict(data, source=str(path))
+        return cls.from_dict(_as_written(data), source=str(path))
 
     def with_values(self, values: Mapping[str, Any] | None = None, *, source: str = "settings",
                     **settings: Any) -> FitConfig:
@@ -340,6 +340,40 @@ class FitConfig:
                 raise ConfigError(f"--set {item!r}: expected section.key=value, e.g. model.k=10")
             values[key.strip()] = _parse_value(raw.strip())
         return self.with_values(values, source="--set")
+
+
+# Settings added after config files were first written, with the value that reproduces a file
+# written before them: a run's config.toml reruns as it ran, not with today's defaults. A file is
+# one topiclab wrote when its [preprocess] section holds every key topiclab wrote then.
+_SINCE = {
+    ("preprocess", "min_unit_tokens"): 1, ("preprocess", "page_boilerplate"): False,
+    ("vectorize", "generic"): False,
+}
+_WRITTEN_BEFORE = frozenset(
+    "engine policy_dict user_dicts stopwords boilerplate user_stopwords pos min_len han_only urls emails numbers "
+    "t2s phrases phrase_min_count phrase_threshold phrase_file unit chunk_size".split()
+)
+
+
+def _as_written(data: dict[str, Any]) -> dict[str, Any]:
+    """A config file's sections, with the settings it predates set as they were when it was written.
+
+    Example:
+        >>> old = {"preprocess": dict.fromkeys(_WRITTEN_BEFORE, 0), "vectorize": {"no_below": 2}}
+        >>> _as_written(old)["vectorize"], _as_written(old)["preprocess"]["min_unit_tokens"]
+        ({'no_below': 2, 'generic': False}, 1)
+        >>> _as_written({"preprocess": {"unit": "paragraph"}})  # written by hand: today's defaults apply
+        {'preprocess': {'unit': 'paragraph'}}
+    """
+    out = {name: dict(section) if isinstance(section, dict) else section for name, section in data.items()}
+    written = out.get("preprocess")
+    if not isinstance(written, dict) or not set(written) >= _WRITTEN_BEFORE:
+        return out
+    for (section, key), then in _SINCE.items():
+        part = out.get(section)
+        if isinstance(part, dict) and key not in part:
+            part[key] = then
+    return out
 
 
 _PATH_KEYS = (("input", "path"), ("input", "region_map"), ("preprocess", "user_dicts"),

@@ -15,7 +15,7 @@ import pandas as pd
 
 from topiclab.cache import default_cache_dir, texts_digest
 from topiclab.config import FitConfig
-from topiclab.corpus import Corpus, load_corpus, seed_path
+from topiclab.corpus import Corpus, Gazetteer, load_corpus, seed_path
 from topiclab.errors import ConfigError, InputError
 from topiclab.evaluate import coherence, label_agreement, topic_diversity
 from topiclab.models import TopicModelResult, fit_estimator, heldout_perplexity, result_of
@@ -149,13 +149,20 @@ def prepare(
     check_modelable(units, config)
     v = config.vectorize
     generic = corpus_generic_terms(units, config)
-    vocab = build_vocabulary(units.tokens, no_below=v.no_below, no_above=v.no_above, keep_n=v.keep_n or None,
-                             exclude=frozenset(g.term for g in generic))
+    try:
+        vocab = build_vocabulary(units.tokens, no_below=v.no_below, no_above=v.no_above, keep_n=v.keep_n or None,
+                                 exclude=frozenset(g.term for g in generic))
+    except ConfigError as exc:
+        if not generic:
+            raise
+        raise ConfigError(f"{exc}; {len(generic)} generic words were left out as well (--no-generic keeps "
+                          "them)") from None
     return Prepared(corpus, units, vocab, count_matrix(units.tokens, vocab), timings, generic)
 
 
 def corpus_generic_terms(units: Units, config: FitConfig) -> tuple[GenericTerm, ...]:
-    """The generic words of the units' documents (none when ``vectorize.generic`` is off).
+    """The generic words of the units' documents (none when ``vectorize.generic`` is off); the
+    gazetteer's place names and the words of ``vectorize.keep_terms`` are never generic.
 
     Example:
         >>> from topiclab.preprocess import preprocess
@@ -168,7 +175,11 @@ def corpus_generic_terms(units: Units, config: FitConfig) -> tuple[GenericTerm, 
     documents: dict[str, list[str]] = {}
     for doc_id, toks in zip(units.doc_ids, units.tokens):
         documents.setdefault(doc_id, []).extend(toks)
-    keep = read_wordlist(v.keep_terms) if v.keep_terms else frozenset()
+    # place names are what regional comparisons rest on: a province every report names is not generic
+    gazetteer = Gazetteer.default()
+    keep = frozenset(gazetteer.names) | frozenset(gazetteer.regions)
+    if v.keep_terms:
+        keep |= read_wordlist(v.keep_terms)
     return generic_terms(list(documents.values()), min_share=v.generic_min_share, max_ridf=v.generic_max_ridf,
                          keep=keep)
 
@@ -194,6 +205,10 @@ def check_modelable(units: Units, config: FitConfig) -> None:
             raise InputError(f"no Chinese words in the corpus: all {removed:,} tokens were removed{share} as "
                              "non-Han (Latin letters or digits); topiclab models Chinese text (for Chinese mixed "
                              "with Latin terms add --keep-non-han)")
+        if removed == 0 and units.page_removed:
+            lines = ", ".join(f"{r} {n:,}" for r, n in units.page_removed.items())
+            raise InputError(f"no words in the corpus: every line was removed as page boilerplate ({lines}); "
+                             "keep lines with --boilerplate-keep FILE, or turn this off with --no-page-boilerplate")
         if removed == 0:
             raise InputError("no words in the corpus: normalisation left nothing to segment (numbers, URLs and "
                              "e-mail addresses are removed); give texts with Chinese words")
@@ -205,9 +220,12 @@ def check_modelable(units: Units, config: FitConfig) -> None:
                          "loosen them (--pos all, --no-stopwords, --min-len 1)")
     if len(units) == 1:
         one = "one document" if units.n_documents == 1 else f"{units.n_documents} documents"
-        raise InputError(f"{one} gave a single {units.config.unit} unit: a topic model needs many units; "
-                         "give more documents, or cut this text into parts with --unit chunk "
-                         "(or --unit paragraph if it has paragraphs)")
+        c = units.config
+        hint = ("--unit chunk, or keep every paragraph a unit with --min-unit-tokens 1"
+                if c.unit == "paragraph" and c.min_unit_tokens > 1 else
+                "--unit chunk (or --unit paragraph if it has paragraphs)")
+        raise InputError(f"{one} gave a single {c.unit} unit: a topic model needs many units; "
+                         f"give more documents, or cut this text into parts with {hint}")
     if len(units) < config.model.k:
         hint = "" if units.config.unit == "chunk" else "; or cut the documents into more units with --unit chunk"
         docs = "1 document" if units.n_documents == 1 else f"{units.n_documents} documents"

@@ -310,6 +310,10 @@ def _from_columns(
         all_ids = row_ids if row_ids is not None else [str(i) for i in range(n_read)]
     ids = [all_ids[i] for i in keep]
     if id_col == "doc_id" and given_id_col is None:
+        blank = next((n for n, i in enumerate(keep) if _missing(columns["doc_id"][i])), None)
+        if blank is not None:
+            raise InputError(f"{path}: the column doc_id is read as the ids and row {keep[blank] + 1} has none; "
+                             f"fill it, rename the column, or name another id column with {flags[1]}")
         try:
             _check_unique(ids, path, "doc_id")
         except InputError as exc:
@@ -359,6 +363,11 @@ def _py_values(series: pd.Series) -> list[Any]:
 
     values = series.astype(object).tolist()
     return [None if (isinstance(v, float) and math.isnan(v)) or v is pd.NA else v for v in values]
+
+
+def _missing(value: Any) -> bool:
+    """An empty cell: None, NaN or blank text."""
+    return value is None or (isinstance(value, float) and value != value) or not str(value).strip()
 
 
 def _check_unique(ids: Iterable[str], path: Path, what: str) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import numbers
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from topiclab.errors import ConfigError
 from topiclab.names import (
@@ -71,11 +72,12 @@ class PreprocessConfig:
     page_boilerplate: bool = True
     boilerplate_min_docs: int = 3
     boilerplate_min_share: float = 0.01
-    boilerplate_near_share: float = 0.2
+    boilerplate_near_share: float = 0.1
     boilerplate_patterns: tuple[str, ...] = ()
     boilerplate_keep: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        _check_types(self)
         check_engine(self.engine)
         for name in ("urls", "emails", "numbers"):
             check_mode(name, getattr(self, name))
@@ -183,6 +185,45 @@ class PreprocessConfig:
             "phrase_file": file_digest(self.phrase_file) if self.phrase_file else None,
         }
         return _digest(parts)
+
+
+_BOOLS = ("policy_dict", "stopwords", "boilerplate", "han_only", "t2s", "phrases", "page_boilerplate")
+_INTS = ("min_len", "phrase_min_count", "chunk_size", "min_unit_tokens", "boilerplate_min_docs")
+_FLOATS = ("phrase_threshold", "boilerplate_min_share", "boilerplate_near_share")
+_PATHS = ("user_dicts", "user_stopwords", "boilerplate_patterns", "boilerplate_keep")
+
+
+def _check_types(config: PreprocessConfig) -> None:
+    """Refuse a setting of the wrong kind (``--set preprocess.page_boilerplate=abc``) in one line;
+    a single path where a list of files is expected is taken as a list of one."""
+    def refuse(name: str, what: str) -> NoReturn:
+        raise ConfigError(f"preprocess.{name} must be {what}, got {getattr(config, name)!r}")
+
+    for name in _BOOLS:
+        if not isinstance(getattr(config, name), bool):
+            refuse(name, "true or false")
+    for name in _INTS:
+        value = getattr(config, name)
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            refuse(name, "a whole number")
+        object.__setattr__(config, name, int(value))
+    for name in _FLOATS:
+        value = getattr(config, name)
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            refuse(name, "a number")
+        object.__setattr__(config, name, float(value))
+    for name in _PATHS:
+        value = getattr(config, name)
+        if isinstance(value, str | Path):
+            value = (value,)
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str | Path) for v in value):
+            refuse(name, "a list of files")
+        object.__setattr__(config, name, tuple(str(v) for v in value))
+    for name in ("engine", "unit", "urls", "emails", "numbers"):
+        if not isinstance(getattr(config, name), str):
+            refuse(name, "text")
+    if config.phrase_file is not None and not isinstance(config.phrase_file, str | Path):
+        refuse("phrase_file", "a file")
 
 
 def _topiclab_version() -> str:

@@ -17,21 +17,22 @@ checked, and a line (or part of one) is removed for one of these reasons, in thi
     more (a copy of another, or text made from a template: kept whole).
 ``formula``
     a sentence among the first or last ``EDGE_LINES`` (10) lines of a document (at most a quarter
-    of its lines at each end) whose
-    four-character shingles are, for at least 80 %, found at the edges of at least
-    ``max(boilerplate_min_docs, boilerplate_near_share x documents)`` documents: an opening or a
-    closing that repeats with variants (受省人民政府委托 / 受自治区人民政府委托…).
+    of them at each end; chrome and metadata lines aside) whose four-character shingles are, for
+    at least 70 %, found at the edges of at least ``max(boilerplate_min_docs,
+    boilerplate_near_share x documents)`` (10 %) documents: an opening or a closing that repeats
+    with variants (受省人民政府委托 / 受自治区人民政府委托…).
 ``field``
-    a short line (<= 100 characters) that starts with a metadata label and a colon
-    (来源： 时间： 发布日期： 作者： 责任编辑： 浏览次数： 索引号： 上一篇： …), or a footer line
-    (版权所有, ICP备, 网站标识码, Copyright).
+    a short line (<= 100 characters) that is not a sentence (no 。！？) and starts with a metadata
+    label and a colon (来源： 时间： 发布日期： 作者： 责任编辑： 浏览次数： 索引号： 上一篇： …), or
+    a footer line (版权所有, ICP备, 网站标识码, Copyright). 记者：资金来源是否有保证？ is a question.
 ``chrome``
-    a short line (<= 40 Han characters) made only of interface words (``data/page_chrome_zh.tsv``),
-    at least one of them used only by interfaces; a breadcrumb (首页 > … > …); a menu of three or
-    more short items between ``|``.
+    a short line, not a sentence, of at most 40 Han characters made only of interface words
+    (``data/page_chrome_zh.tsv``), at least one of them used only by interfaces; a breadcrumb
+    (首页 > … > …); a menu of three or more short items between ``|``.
 ``dateline``
     the start of a line: agency, place, date and 电/讯/消息 with an optional reporter in brackets
-    (新华社北京1月5日电（记者 张三）, 本报讯（记者 李四）, 新浪体育讯 北京时间3月5日消息，).
+    (新华社北京1月5日电（记者 张三）, 本报讯（记者 李四）, 新浪体育讯 北京时间3月5日消息，); or a
+    credit in brackets at the end of a line (（新华社北京12月31日电）, （据新华社电）).
 
 Lines matching a ``boilerplate_keep`` pattern are never removed. Every removal is counted by
 reason, and the distinct removed lines are listed with the number of documents they were
@@ -53,6 +54,7 @@ from topiclab.errors import InputError
 from topiclab.preprocess.page_repeats import MAX_REPEATED_SHARE, Line, Repeats, edges, line_key
 
 LINE_REASONS = ("pattern", "repeated", "formula", "field", "chrome", "dateline")
+REPEATED_REASONS = ("repeated", "formula")  # the reasons that depend on the corpus, not on the line alone
 MAX_FIELD_CHARS = 100  # a metadata or chrome line is short
 MAX_CHROME_HAN = 40
 
@@ -66,6 +68,7 @@ _FIELD = re.compile(
     r"发布机构|主办单位|主办|承办|协办|版权所有|网站标识码|技术支持|备案号|上一篇|下一篇|关键词|标签|字号)\s*[:：]"
 )
 _FOOTER = re.compile(r"版权所有|ICP备|ICP证|网站标识码|公网安备|Copyright|©", re.IGNORECASE)
+_SENTENCE = re.compile(r"[。！？!?]|\.\s*$")  # a field or footer line is not a sentence
 _BREADCRUMB = re.compile(r"^\W*(?:当前位置|您的位置|您现在的位置|位置)?\W*首页\s*[>＞»›→]")
 _MENU_SPLIT = re.compile(r"\s*[|｜]\s*")
 _NUM = r"[0-9一二三四五六七八九十〇零]"
@@ -74,10 +77,14 @@ _DATELINE = re.compile(
     r"(?:据)?(?:本报|[\u4e00-\u9fff]{1,8}?(?:社|网|报|台|讯))\s*"  # agency: 新华社, 本报, 新浪体育讯
     r"(?:[\u4e00-\u9fff]{1,8}?(?:[（(][\u4e00-\u9fff]{1,6}[）)])?\s*)?"  # place: 北京, 达沃斯（瑞士）
     rf"(?:北京时间|当地时间)?\s*(?:{_NUM}{{1,4}}年)?{_NUM}{{1,3}}月{_NUM}{{1,3}}日\s*"  # date
-    r"(?:电|讯|消息|报道)[）)]?"
+    r"(?:电(?![视话报影力网脑子器站池动价量厂])|讯|消息(?=[\s，,：:]))[）)]?"
     r"(?:\s*[（(][^（）()]{0,40}[）)]|[^，。：:（）()]{0,40}?记者[^，。：:]{0,30}?报道\s*[：:])?\s*[：:，,]?"
     r"|^\s*(?:本报|[\u4e00-\u9fff]{1,6}(?:报|社|网|台|体育|新闻|财经|科技|娱乐))讯\s*(?:[（(][^（）()]{0,40}[）)])?"
     r"\s*[：:，,]?"
+)
+# a credit at the end of a line: （新华社北京12月31日电） （据新华社电） （本报记者 张三）
+_TRAILING_CREDIT = re.compile(
+    r"[（(]\s*(?:据)?(?:新华社|中新社|中新网|本报|人民网|新华网|央视网|央广网)[^（）()]{0,24}[）)]\s*$"
 )
 
 
@@ -94,17 +101,6 @@ class PageCleaning:
     counts: dict[str, int]
     lines: tuple[tuple[str, str, int], ...]
 
-    def summary(self) -> str:
-        """One line: what was removed, by reason (empty when nothing was).
-
-        Example:
-            >>> PageCleaning((), {"chrome": 3, "repeated": 2}, ()).summary()
-            'boilerplate lines removed: chrome 3, repeated 2'
-        """
-        if not self.counts:
-            return ""
-        return "boilerplate lines removed: " + ", ".join(f"{r} {n:,}" for r, n in sorted(self.counts.items()))
-
 
 @dataclass(frozen=True)
 class PageRules:
@@ -112,9 +108,10 @@ class PageRules:
 
     min_docs: int = 3
     min_share: float = 0.01
-    near_share: float = 0.2
+    near_share: float = 0.1
     patterns: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
+    known: tuple[str, ...] | None = None  # repeated lines found in a fit: used instead of counting these texts
 
 
 def strip_page_boilerplate(texts: Sequence[str], rules: PageRules | None = None) -> PageCleaning:
@@ -142,28 +139,41 @@ def strip_page_boilerplate(texts: Sequence[str], rules: PageRules | None = None)
     keeps = [_compile(p) for p in rules.keep]
     docs = [_half_width(t).split("\n") for t in texts]
     parsed = [[Line.parse(line) for line in lines if line.strip()] for lines in docs]
-    repeats = Repeats(parsed, min_docs=rules.min_docs, min_share=rules.min_share, near_share=rules.near_share)
+    repeats = Repeats(parsed, min_docs=rules.min_docs, min_share=rules.min_share, known=rules.known)
+    # first the rules that take whole lines; openings and closings are then looked for at the
+    # edges of the rest (a footer of ten chrome lines does not push the closing out of sight)
+    verdicts: list[list[tuple[str, str | None, str]]] = []
+    copies: list[bool] = []
+    for content in parsed:
+        # a document most of whose text is met elsewhere is a copy (or made from a template): kept whole
+        copies.append(len(content) < 2 or repeats.repeated_share(content) > MAX_REPEATED_SHARE)
+        verdicts.append([_keep if any(k.search(line.text) for k in keeps) else
+                         _whole_line(line, users, None if copies[-1] else repeats) for line in content])
+    # the edges: the lines that are text by their form (repeated openings are counted at the edges too)
+    survivors = [[line for line, v in zip(content, doc) if v[0] in ("", "keep", "repeated")]
+                 for content, doc in zip(parsed, verdicts)]
+    at_edge = [set() if copy else {id(line) for line in edges(left)} for left, copy in zip(survivors, copies)]
+    repeats.count_edges([edges(left) for left, copy in zip(survivors, copies) if not copy],
+                        near_share=rules.near_share, n_docs=len(parsed))
     counts: Counter[str] = Counter()
     removed: dict[tuple[str, str], tuple[str, set[int]]] = {}  # (reason, key) -> (first text, documents)
     out: list[str] = []
-    for d, (lines, content) in enumerate(zip(docs, parsed)):
-        # a document most of whose text is met elsewhere is a copy (or made from a template): kept whole
-        by_repeats = len(content) > 1 and repeats.repeated_share(content) <= MAX_REPEATED_SHARE
-        at_edge = {id(line) for line in edges(content)} if by_repeats else set()
-        parts = iter(content)
+    for d, (lines, content, doc) in enumerate(zip(docs, parsed, verdicts)):
+        verdict = iter(zip(content, doc))
         kept_lines = []
         for text in lines:
             if not text.strip():
                 kept_lines.append(text)
                 continue
-            line = next(parts)
-            if any(k.search(text) for k in keeps):
+            line, (reason, rest, gone) = next(verdict)
+            if reason == "keep":
                 kept_lines.append(text)
                 continue
-            reason, rest = _judge(line, users, repeats if by_repeats else None, id(line) in at_edge)
+            if not reason:
+                reason, rest, gone = _part_of_line(line, None if copies[d] else repeats, id(line) in at_edge[d])
             if reason:
                 counts[reason] += 1
-                gone = (text if rest is None else text[: len(text) - len(rest)]).strip()
+                gone = gone.strip()
                 removed.setdefault((reason, line_key(gone)), (gone, set()))[1].add(d)
                 text = rest or ""
             kept_lines.append(text)
@@ -172,32 +182,48 @@ def strip_page_boilerplate(texts: Sequence[str], rules: PageRules | None = None)
     return PageCleaning(tuple(out), {r: counts[r] for r in LINE_REASONS if counts[r]}, tuple(listed))
 
 
+_keep: tuple[str, str | None, str] = ("keep", None, "")  # a line a keep pattern protects
+
+
 def _half_width(text: str) -> str:
     # translating only the full-width runs: str.translate walks every character through a dict
     return _FULLWIDTH_RUN.sub(lambda m: m.group().translate(_FULLWIDTH), text)
 
 
-def _judge(line: Line, users: list[re.Pattern[str]], repeats: Repeats | None,
-           edge: bool) -> tuple[str, str | None]:
-    """The reason ``line`` is boilerplate ("" if none) and what is left of it (None: nothing)."""
+def _whole_line(line: Line, users: list[re.Pattern[str]], repeats: Repeats | None) -> tuple[str, str | None, str]:
+    """``(reason, None, text)`` when the whole line is boilerplate by a user's pattern, repetition,
+    or its form (field, chrome); ``("", text, "")`` otherwise."""
     text = line.text
     if any(p.search(text) for p in users):
-        return "pattern", None
-    if repeats is not None:
-        reason, rest = repeats.strip(line, edge)
-        if reason:
-            return reason, rest
+        return "pattern", None, text
+    if repeats is not None and repeats.is_repeated(line):
+        return "repeated", None, text
     stripped = text.strip()
-    if len(stripped) <= MAX_FIELD_CHARS:
+    if len(stripped) <= MAX_FIELD_CHARS and not _SENTENCE.search(stripped):
         if _FIELD.match(stripped) or _FOOTER.search(stripped):
-            return "field", None
+            return "field", None, text
         if _is_chrome(stripped):
-            return "chrome", None
+            return "chrome", None, text
+    return "", text, ""
+
+
+def _part_of_line(line: Line, repeats: Repeats | None, edge: bool) -> tuple[str, str | None, str]:
+    """The reason part of the line is boilerplate ("" if none), what is left (None: nothing with
+    Han characters) and what was removed: repeated or formulaic sentences, a dateline, a credit."""
+    text = line.text
+    if repeats is not None:
+        reason, rest, gone = repeats.strip(line, edge)
+        if reason:
+            return reason, rest, gone
     m = _DATELINE.match(text)
     if m and m.end() > 0:
         rest = text[m.end():]
-        return "dateline", rest if _HAN.search(rest) else None
-    return "", text
+        return "dateline", rest if _HAN.search(rest) else None, text[: m.end()]
+    m = _TRAILING_CREDIT.search(text)
+    if m:
+        rest = text[: m.start()]
+        return "dateline", rest if _HAN.search(rest) else None, m.group()
+    return "", text, ""
 
 
 def _is_chrome(line: str) -> bool:

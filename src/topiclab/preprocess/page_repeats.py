@@ -1,8 +1,9 @@
 """What repeats across a corpus's documents: lines, sentences, and the shingles of openings and closings.
 
 Used by :mod:`topiclab.preprocess.page_boilerplate` for its ``repeated`` and ``formula`` rules.
-Lines and sentences are compared by their key (spaces removed, digit runs as ``0``, lower case),
-so a masthead whose date changes, or a counter's number, is the same line every time.
+Lines and sentences are compared by their key: spaces removed, lower case, and in a line that is
+not a sentence (no 。！？) digit runs as ``0``, so a masthead whose date changes, or a counter's
+number, is the same line every time, while 全年粮食总产量365万吨 and 412万吨 stay different.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ MAX_REPEATED_CHARS = 200  # longest line or sentence that can count as repeated 
 MIN_SENTENCE_CHARS = 8  # shortest sentence inside a longer line that can count as repeated
 EDGE_LINES = 10  # lines at each end of a document where openings, closings and mastheads stand
 SHINGLE = 4  # characters a shingle of a sentence
-FORMULA_COVER = 0.8  # share of a sentence's shingles that, frequent at the edges, make it a formula
+FORMULA_COVER = 0.7  # share of a sentence's shingles that, frequent at the edges, make it a formula
 MAX_REPEATED_SHARE = 0.5  # a document with more of its text in long repeated lines is a copy, kept whole
 COPY_CHARS = 30  # a repeated line or sentence this long is content met twice (chrome and mastheads are shorter)
 
 _DIGITS = re.compile(r"\d+")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+_SENTENCE_MARK = re.compile(r"[。！？!?]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 T = TypeVar("T")
 
@@ -34,8 +36,11 @@ def line_key(text: str) -> str:
     Example:
         >>> line_key("来源：某某日报  时间：2024-01-25") == line_key("来源：某某日报 时间：2023-12-01")
         True
+        >>> line_key("全年粮食总产量365万吨。") == line_key("全年粮食总产量412万吨。")
+        False
     """
-    return _DIGITS.sub("0", "".join(text.split())).lower()
+    key = "".join(text.split()).lower()
+    return key if _SENTENCE_MARK.search(key) else _DIGITS.sub("0", key)
 
 
 @dataclass(frozen=True)
@@ -85,24 +90,40 @@ class Repeats:
     Example:
         >>> bodies = ["集成电路产业集群加快发展。", "生态环境持续改善。", "数字经济核心产业增长。"]
         >>> docs = [[Line.parse("各位代表："), Line.parse(body)] for body in bodies]
-        >>> r = Repeats(docs, min_docs=3, min_share=0.0, near_share=1.0)
+        >>> r = Repeats(docs, min_docs=3, min_share=0.0)
         >>> r.is_repeated(docs[0][0]), r.is_repeated(docs[0][1])
         (True, False)
     """
 
     def __init__(self, docs: Sequence[Sequence[Line]], *, min_docs: int, min_share: float,
-                 near_share: float) -> None:
+                 known: Sequence[str] | None = None) -> None:
+        """``known``: lines and sentences found repeated in another corpus (a fit's): these are the
+        repeated ones, and nothing is counted here (a few new texts repeat nothing of their own)."""
+        self.min_docs = min_docs
+        self.shingles: set[str] = set()
+        self.known = known is not None
+        if known is not None:
+            self.df = {line_key(t) for t in known}
+            return
         self.threshold = max(min_docs, math.ceil(min_share * len(docs)))
-        self.near_threshold = max(min_docs, math.ceil(near_share * len(docs)))
         df: Counter[str] = Counter()
-        shingles: Counter[str] = Counter()
         for lines in docs:
             keys = {line.key for line in lines if len(line.key) <= MAX_REPEATED_CHARS}
             keys.update(k for line in lines for k in line.sentence_keys if k)
             df.update(keys)
-            shingles.update({g for line in edges(lines) for k in line.sentence_keys if k for g in _shingles(k)})
         self.df = {k for k, c in df.items() if c >= self.threshold}
-        self.shingles = {g for g, c in shingles.items() if c >= self.near_threshold}
+
+    def count_edges(self, docs_edges: Sequence[Sequence[Line]], *, near_share: float, n_docs: int) -> None:
+        """Count the shingles of the sentences at each document's edges (its first and last lines
+        that are left after the whole-line rules); those in ``max(min_docs, near_share x n_docs)``
+        documents or more make formulas."""
+        if self.known:
+            return
+        near_threshold = max(self.min_docs, math.ceil(near_share * n_docs))
+        shingles: Counter[str] = Counter()
+        for lines in docs_edges:
+            shingles.update({g for line in lines for k in line.sentence_keys if k for g in _shingles(k)})
+        self.shingles = {g for g, c in shingles.items() if c >= near_threshold}
 
     def is_repeated(self, line: Line) -> bool:
         """Whether the whole line is met in enough documents."""
@@ -125,16 +146,17 @@ class Repeats:
         grams = _shingles(key)
         return bool(grams) and sum(g in self.shingles for g in grams) >= FORMULA_COVER * len(grams)
 
-    def strip(self, line: Line, edge: bool) -> tuple[str, str | None]:
-        """``("repeated" or "formula", what is left)`` when the line or some of its sentences are
-        boilerplate (what is left is None when nothing with Han characters is), else ``("", text)``."""
+    def strip(self, line: Line, edge: bool) -> tuple[str, str | None, str]:
+        """``(reason, what is left, what was removed)``: reason ``"repeated"`` (some sentence is met in
+        enough documents) or ``"formula"`` (only formulas) when the line or some of its sentences are
+        boilerplate (what is left is None when nothing with Han characters is), else ``("", text, "")``."""
         if self.is_repeated(line):
-            return "repeated", None
-        for reason, test in (("repeated", self.df.__contains__), ("formula", self.is_formula)):
-            if reason == "formula" and not edge:
-                break
-            kept = [s for s, k in zip(line.sentences, line.sentence_keys) if not (k and test(k))]
-            if len(kept) < len(line.sentences):
-                rest = "".join(kept)
-                return reason, rest if _HAN.search(rest) else None
-        return "", line.text
+            return "repeated", None, line.text
+        repeated = [bool(k) and k in self.df for k in line.sentence_keys]
+        formula = [bool(k) and edge and not r and self.is_formula(k) for k, r in zip(line.sentence_keys, repeated)]
+        gone = [r or f for r, f in zip(repeated, formula)]
+        if not any(gone):
+            return "", line.text, ""
+        rest = "".join(s for s, g in zip(line.sentences, gone) if not g)
+        removed = "".join(s for s, g in zip(line.sentences, gone) if g)
+        return "repeated" if any(repeated) else "formula", rest if _HAN.search(rest) else None, removed

@@ -88,11 +88,15 @@ def preprocess(
     workers: int = 1,
     cache_dir: Path | None = None,
     progress: bool = False,
+    known_boilerplate: Sequence[str] | None = None,
 ) -> Units:
     """Turn a corpus into token lists by unit (see the module docstring).
 
     ``cache_dir`` keeps segmentation and final results on disk, keyed by the texts and every
     setting and file that changes tokens: an unchanged rerun reads the result back.
+    ``known_boilerplate``: the repeated lines a fit found (its ``boilerplate.csv``), removed from
+    these texts instead of counting what they repeat (new texts put into a fitted run's topics are
+    cleaned as the run's were, one by one, whatever else is in the batch); not cached.
 
     Example:
         >>> from topiclab.corpus import load_seed
@@ -107,7 +111,7 @@ def preprocess(
     if len(corpus) == 0:
         raise InputError("the corpus has no documents")
     # keyed by the settings as given; the units carry the concrete unit ("auto" resolved)
-    cache = Cache(cache_dir)
+    cache = Cache(cache_dir if known_boilerplate is None else None)
     corpus_key = texts_digest(corpus.doc_ids, corpus.texts)
     final_key = units_key(config, corpus_key)
     cached = cache.get("units", final_key)
@@ -115,7 +119,7 @@ def preprocess(
         return cached
     tag_key = f"{config.tagging_key()}-{corpus_key}"
     packed = cache.get("tagged", tag_key)
-    pages = clean_pages(corpus.texts, config)
+    pages = clean_pages(corpus.texts, config, known_boilerplate)
     with paused_gc():
         units, packed = _tag_and_finish(corpus.doc_ids, pages.texts, config.for_corpus(pages.texts), packed,
                                         workers=workers, progress=progress, keep_tagged=cache.folder is not None)
@@ -126,8 +130,9 @@ def preprocess(
     return units
 
 
-def clean_pages(texts: Sequence[str], config: PreprocessConfig) -> PageCleaning:
-    """The texts with boilerplate lines removed as ``config`` says (unchanged with ``page_boilerplate`` off).
+def clean_pages(texts: Sequence[str], config: PreprocessConfig, known: Sequence[str] | None = None) -> PageCleaning:
+    """The texts with boilerplate lines removed as ``config`` says (unchanged with ``page_boilerplate``
+    off); ``known``: repeated lines found before (see :func:`preprocess`).
 
     Example:
         >>> clean_pages(["【打印本页】\\n长三角一体化。", "长三角一体化。"], PreprocessConfig()).counts
@@ -137,7 +142,8 @@ def clean_pages(texts: Sequence[str], config: PreprocessConfig) -> PageCleaning:
         return PageCleaning(tuple(texts), {}, ())
     rules = PageRules(config.boilerplate_min_docs, config.boilerplate_min_share, config.boilerplate_near_share,
                       tuple(p for path in config.boilerplate_patterns for p in read_patterns(path)),
-                      tuple(p for path in config.boilerplate_keep for p in read_patterns(path)))
+                      tuple(p for path in config.boilerplate_keep for p in read_patterns(path)),
+                      None if known is None else tuple(known))
     return strip_page_boilerplate(texts, rules)
 
 
