@@ -19,7 +19,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scraped_pages import CHROME_WORDS  # noqa: E402
+from scraped_pages import CHROME_WORDS
 
 
 def chrome_topics(run: Path, top_n: int = 10) -> list[tuple[int, list[str]]]:
