@@ -15,9 +15,9 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.i
 # what each notebook must show: numbers and findings, so that a change of behaviour fails here
 EXPECTED = {
     "01_seed_corpus": ["documents: 23", "长三角重点产业创新链协同攻关机制研究", "n_tokens"],
-    "02_lda_choosing_k": ["510 paragraphs, 1594 terms", "'k': 6"],
+    "02_lda_choosing_k": ["338 paragraphs, 1576 terms", "'k': 10"],
     "03_clusters_vs_lda": ["matched similarity of topic-term weights", "'nmi'"],
-    "04_comparing_regions": ["2 · 协同攻关 长三角 创新链", "长三角  (rest)"],
+    "04_comparing_regions": ["7 · 协同攻关 创新 技术", "长三角  (rest)"],
 }
 
 
