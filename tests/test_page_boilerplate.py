@@ -256,3 +256,13 @@ def test_the_pages_switches_are_recorded_and_rerun(pages, tmp_path: Path):
     assert any("打印" in toks for toks in prepared.units.tokens)
     again = FitConfig.from_dict(json.loads(json.dumps(config.to_dict())))
     assert again.preprocess.page_boilerplate is False and again.vectorize.generic is False
+
+
+def test_pages_give_the_same_units_with_one_or_two_workers():
+    rng = random.Random(2)
+    texts = [scraped_page(i, rng) for i in range(260)]  # more than one batch of 100,000 characters
+    assert sum(map(len, texts)) > 200_000
+    corpus = Corpus([f"p{i}" for i in range(len(texts))], texts)
+    config = PreprocessConfig(unit="paragraph")
+    one, two = preprocess(corpus, config), preprocess(corpus, config, workers=2)
+    assert one.page_removed and one == two
