@@ -76,7 +76,7 @@ def test_existing_run_folder_is_refused_then_replaced_whole(tmp_path: Path):
         (["--k", "5000"], "338 units to model (23 documents as paragraphs) are fewer than k = 5000 topics"),
         (["--set", "vectorize.no_below=100000"], "the vocabulary is empty: of"),
         (["--label-col", "topic"], "label column 'topic' not found"),
-        (["--set", "model.name=\"lsa\""], "model.name must be one of auto, lda, nmf, kmeans, agglomerative, got 'lsa'"),
+        (["--set", "model.name=\"lsa\""], "model.name must be one of lda, nmf, kmeans, agglomerative, got 'lsa'"),
         (["--set", "model.depth=3"], "--set 'model.depth': no such setting; valid keys:"),
         (["--set", "model.k"], "expected section.key=value"),
     ],

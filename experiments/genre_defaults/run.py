@@ -19,8 +19,7 @@ corpus          what                                                            
 ==============  =======================================================================  ====  ======
 
 Candidates: ``variant`` (the preprocessing) x ``model`` (NMF, LDA with tomotopy's Gibbs sampler,
-k-means on word2vec document vectors, and ``auto``: the one of these that ``model = "auto"``
-picks for the corpus, named in the column ``chosen``), seeds 1-3 each:
+k-means on word2vec document vectors), seeds 1-3 each:
 
 * ``before``: as topiclab was (no page boilerplate, no generic words, every paragraph a unit,
   unit auto = paragraphs below 200 documents);
@@ -43,6 +42,7 @@ corpus: the default is the candidate whose worst shortfall is smallest).
 
     python experiments/genre_defaults/run.py            # about 40 minutes on 2 cores
     python experiments/genre_defaults/run.py pages csl  # some corpora only (results for them only)
+    python experiments/genre_defaults/run.py --summarize  # summary.md and the README's table again
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def run_corpus(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             fits = [fit_prepared(prepared, base.with_values({"model.name": model, "model.seed": s})) for s in SEEDS]
             m = pd.DataFrame([f.metrics for f in fits])
             row: dict[str, Any] = {
-                "corpus": name, "variant": variant, "model": model, "chosen": model, "unit": prepared.units.config.unit,
+                "corpus": name, "variant": variant, "model": model, "unit": prepared.units.config.unit,
                 "n_units": len(prepared.units), "n_terms": len(prepared.vocabulary),
                 "npmi": round(float(m["npmi"].mean()), 4), "c_v": round(float(m["c_v"].mean()), 4),
                 "stability": round(topic_stability([f.result.topic_term for f in fits]), 4),
@@ -169,10 +169,6 @@ def run_corpus(name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             }
             rows.append(row)
             print(row, flush=True)
-        # model "auto" is one of the three on each corpus: its row is that model's (same fits, same seeds)
-        chosen = prepared.settled(base).model.name
-        rows.append({**next(r for r in rows[::-1] if r["variant"] == variant and r["model"] == chosen),
-                     "model": "auto", "chosen": chosen})
     baselines = []
     if labelled:
         texts, labels = list(corpus.texts), [str(v) for v in corpus.column("label")]
@@ -189,6 +185,10 @@ def _chrome_topics(top: list[list[str]]) -> int:
 
 
 def main(names: list[str]) -> None:
+    if names == ["--summarize"]:  # the tables again from results.csv, no fitting
+        results, base = pd.read_csv(HERE / "results.csv"), pd.read_csv(HERE / "baselines.csv")
+        write_summaries(results, base)
+        return
     unknown = sorted(set(names) - set(CORPORA))
     if unknown:
         sys.exit(f"unknown corpus {', '.join(unknown)}; choose from {', '.join(CORPORA)}")
@@ -199,6 +199,11 @@ def main(names: list[str]) -> None:
     baselines = [b for _, part in parts for b in part]
     results = _merge(HERE / "results.csv", pd.DataFrame(rows), ["corpus", "variant", "model"])
     base = _merge(HERE / "baselines.csv", pd.DataFrame(baselines), ["corpus", "pipeline"])
+    write_summaries(results, base)
+
+
+def write_summaries(results: pd.DataFrame, base: pd.DataFrame) -> None:
+    """``summary.md`` and the README's table from the results."""
     (HERE / "summary.md").write_text(summary(results, base), encoding="utf-8")
     readme = ROOT / "README.md"
     readme.write_text(with_table(readme.read_text(encoding="utf-8"), readme_table(results)), encoding="utf-8")
@@ -248,11 +253,11 @@ def summary(results: pd.DataFrame, baselines: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-COLUMNS = {  # README column: (variant, model); "auto" is what model = "auto" picks
-    "default": ("new", "auto"), "nmf": ("new", "nmf"), "lda": ("new", "lda"), "kmeans": ("new", "kmeans"),
-    "before (old defaults, NMF)": ("before", "nmf"), "no page boilerplate": ("no_page", "auto"),
-    "no generic words": ("no_generic", "auto"), "every paragraph a unit": ("min1", "auto"),
-    "by document": ("document", "auto"), "by paragraph": ("paragraph", "auto"),
+COLUMNS = {  # README column: (variant, model)
+    "default (NMF)": ("new", "nmf"), "LDA": ("new", "lda"), "k-means": ("new", "kmeans"),
+    "before (old defaults)": ("before", "nmf"), "no page boilerplate": ("no_page", "nmf"),
+    "no generic words": ("no_generic", "nmf"), "every paragraph a unit": ("min1", "nmf"),
+    "by document": ("document", "nmf"), "by paragraph": ("paragraph", "nmf"),
 }
 
 
@@ -267,14 +272,14 @@ def _cell(row: pd.Series) -> str:
 
 def readme_table(results: pd.DataFrame) -> str:
     """The README's table: per corpus, the default and each alternative (NPMI [NMI] (chrome topics))."""
-    lines = ["| corpus | auto picks | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 2) + "|"]
+    lines = ["| corpus | unit auto | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 2) + "|"]
     for corpus, part in results.groupby("corpus", sort=False):
         cells = []
         for variant, model in COLUMNS.values():
             match = part[(part["variant"] == variant) & (part["model"] == model)]
             cells.append(_cell(match.iloc[0]) if len(match) else "")
-        chosen = part[(part["variant"] == "new") & (part["model"] == "auto")]
-        picks = f"{chosen.iloc[0]['chosen']}, {chosen.iloc[0]['unit']}" if len(chosen) else ""
+        chosen = part[(part["variant"] == "new") & (part["model"] == "nmf")]
+        picks = f"{chosen.iloc[0]['unit']}" if len(chosen) else ""
         lines.append(f"| {corpus} | {picks} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

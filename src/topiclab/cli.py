@@ -25,7 +25,7 @@ from topiclab.names import (
     ENGINES,
     FORMATS,
     LDA_BACKENDS,
-    MODEL_CHOICES,
+    MODELS,
     ON_ERROR,
     UNITS,
     VERSION,
@@ -176,9 +176,9 @@ def _progress(args: argparse.Namespace) -> bool:
 def _add_fit_args(p: argparse.ArgumentParser, *, single: bool = True) -> None:
     g = p.add_argument_group("model")
     g.add_argument("--config", type=Path, default=None, metavar="FILE", help="a config.toml (e.g. from a run folder)")
-    g.add_argument("--model", choices=MODEL_CHOICES, default=None,
-                   help="auto (the default: nmf, or kmeans when the median document has fewer than 25 tokens; the most "
-                   "coherent across seven genres), lda, nmf, kmeans or agglomerative")
+    g.add_argument("--model", choices=MODELS, default=None,
+                   help="nmf (the default: the most coherent across eight genres, experiments/genre_defaults), "
+                   "lda, kmeans or agglomerative")
     g.add_argument("--backend", choices=LDA_BACKENDS, default=None,
                    help="LDA implementation: tomotopy (Gibbs sampling, the default), sklearn or gensim")
     if single:

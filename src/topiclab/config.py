@@ -16,7 +16,7 @@ from __future__ import annotations
 import numbers
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ import tomli_w
 
 from topiclab.checks import check_choice, check_int, check_number, check_seed
 from topiclab.errors import ConfigError, InputError
-from topiclab.names import EMBEDDINGS, FORMATS, GENSIM_ALPHAS, LDA_BACKENDS, MODEL_CHOICES, ON_ERROR
+from topiclab.names import EMBEDDINGS, FORMATS, GENSIM_ALPHAS, LDA_BACKENDS, MODELS, ON_ERROR
 from topiclab.preprocess import PreprocessConfig
 
 if sys.version_info >= (3, 11):
@@ -89,28 +89,20 @@ class VectorizeConfig:
             raise ConfigError(f"{self.keep_terms}: no such file; vectorize.keep_terms names a word list, one a line")
 
 
-# model = "auto": NMF, or k-means clusters of word-vector document vectors when the median
-# document has fewer tokens than this (after preprocessing). In experiments/genre_defaults NMF was
-# the most coherent model on the seed, CSL abstracts, news articles, section pages and scraped
-# reports (documents of about 60 tokens and more), and the least coherent on product reviews and
-# news headlines (19 and 5 tokens), where the clusters were the most coherent.
-AUTO_CLUSTERS_BELOW = 25
-
-
 @dataclass(frozen=True)
 class ModelConfig:
     """The model and its settings; ``alpha = eta = 0`` means the backend's default prior.
 
-    ``name = "auto"`` (the default) is NMF, or k-means clusters when the median document is
-    shorter than ``AUTO_CLUSTERS_BELOW`` (25) tokens (reviews, posts, headlines): across eight
-    corpora of different genres (``experiments/genre_defaults``) this was never far from the most
-    coherent model. A run's ``config.toml`` names the model chosen. ``backend`` applies to LDA only.
+    The default, NMF (k = 10), was the most coherent model on seven of eight corpora of different
+    genres and lengths in ``experiments/genre_defaults`` (the seed, CSL abstracts, news articles,
+    headlines, section pages and scraped reports; k-means clusters on product reviews) and
+    recovered the labelled news categories best. ``backend`` applies to LDA only.
     ``embedding``, ``n_dims`` and ``n_init`` apply to the clusters (``kmeans``,
     ``agglomerative``; see :class:`topiclab.models.TfidfClusters`): word vectors
     learned from the corpus recovered CSL's disciplines best (``experiments/csl_recovery``).
     """
 
-    name: str = "auto"
+    name: str = "nmf"
     backend: str = "tomotopy"
     k: int = 10
     seed: int = 1
@@ -122,7 +114,7 @@ class ModelConfig:
     embedding: str = "word2vec"
 
     def __post_init__(self) -> None:
-        check_choice(self.name, "model.name", MODEL_CHOICES)
+        check_choice(self.name, "model.name", MODELS)
         check_choice(self.backend, "model.backend", LDA_BACKENDS)
         check_choice(self.embedding, "model.embedding", EMBEDDINGS)
         check_int(self.k, "model.k", minimum=2)
@@ -142,25 +134,8 @@ class ModelConfig:
         check_int(self.n_dims, "model.n_dims", minimum=1)
         check_int(self.n_init, "model.n_init", minimum=1)
 
-    def for_documents(self, lengths: Sequence[int]) -> ModelConfig:
-        """This config with ``name = "auto"`` made concrete for documents of these lengths (tokens).
-
-        Example:
-            >>> ModelConfig().for_documents([40, 38, 600]).name, ModelConfig().for_documents([5, 19, 30]).name
-            ('nmf', 'kmeans')
-            >>> ModelConfig(name="lda").for_documents([5]).name
-            'lda'
-        """
-        if self.name != "auto":
-            return self
-        ordered = sorted(lengths)
-        median = ordered[len(ordered) // 2] if ordered else 0
-        return replace(self, name="kmeans" if median < AUTO_CLUSTERS_BELOW else "nmf")
-
     def params(self) -> dict[str, Any]:
         """The settings that apply to this model, as estimator keyword arguments."""
-        if self.name == "auto":
-            raise ConfigError("model.name 'auto' is chosen from the corpus; settle it with for_documents() first")
         out: dict[str, Any] = {}
         if self.name == "lda":
             if self.max_iter:

@@ -13,7 +13,6 @@ ON_ERROR = ("stop", "skip")  # what a reader does with a bad file of a folder or
 UNITS = ("document", "paragraph", "chunk", "auto")
 ENGINES = ("rjieba", "jieba")
 MODELS = ("lda", "nmf", "kmeans", "agglomerative")
-MODEL_CHOICES = ("auto", *MODELS)  # "auto": chosen by the corpus's shape (topiclab.config.ModelConfig.for_documents)
 LDA_BACKENDS = ("tomotopy", "sklearn", "gensim")
 GENSIM_ALPHAS = ("asymmetric", "auto")  # document-topic priors gensim learns
 CLUSTER_METHODS = ("kmeans", "agglomerative")

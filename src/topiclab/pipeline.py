@@ -90,22 +90,17 @@ class Prepared:
     generic: tuple[GenericTerm, ...] = ()
 
     def settled(self, config: FitConfig) -> FitConfig:
-        """``config`` with ``preprocess.unit = "auto"`` replaced by the unit these units are, and
-        ``model.name = "auto"`` by the model these documents call for (:meth:`ModelConfig.for_documents`).
+        """``config`` with ``preprocess.unit = "auto"`` replaced by the unit these units are.
 
-        A run's ``config.toml`` names the unit and the model used, so rerunning it needs no rule.
+        A run's ``config.toml`` names the unit used, so rerunning it needs no corpus-size rule.
 
         Example:
-            >>> settled = prepare(FitConfig(), cache_dir=None).settled(FitConfig())
-            >>> settled.preprocess.unit, settled.model.name
-            ('paragraph', 'nmf')
+            >>> prepare(FitConfig(), cache_dir=None).settled(FitConfig()).preprocess.unit
+            'paragraph'
         """
-        if config.preprocess.unit == "auto":
-            config = replace(config, preprocess=replace(config.preprocess, unit=self.units.config.unit))
-        lengths: dict[str, int] = {}
-        for doc_id, tokens in zip(self.units.doc_ids, self.units.tokens):
-            lengths[doc_id] = lengths.get(doc_id, 0) + len(tokens)
-        return replace(config, model=config.model.for_documents(list(lengths.values())))
+        if config.preprocess.unit != "auto":
+            return config
+        return replace(config, preprocess=replace(config.preprocess, unit=self.units.config.unit))
 
 
 def load_input(config: FitConfig) -> Corpus:

@@ -59,7 +59,7 @@ def default_run_dir(model: ModelConfig, root: Path = Path("runs")) -> Path:
     """``runs/<UTC time>-<model>-k<k>-s<seed>``.
 
     Example:
-        >>> default_run_dir(ModelConfig(name="nmf", k=8)).name.endswith("-nmf-k8-s1")
+        >>> default_run_dir(ModelConfig(k=8)).name.endswith("-nmf-k8-s1")
         True
     """
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
