@@ -82,8 +82,8 @@ def test_unfitted_model_raises():
         ({"model": "lda", "k": 1}, "k must be a whole number >= 2"),
         ({"model": "nmf", "k": 500}, "k=500 is more than the 120 units"),
         ({"model": "lsa", "k": 3}, "unknown model 'lsa'; choose one of lda, nmf, kmeans, agglomerative"),
-        ({"model": "kmeans", "k": 3, "embedding": "bert"}, "unknown embedding 'bert'; choose one of word2vec, lsa, tfidf"),
-        ({"model": "kmeans", "k": 3, "n_dims": 0}, "n_dims must be a whole number >= 1 for the word2vec embedding"),
+        ({"model": "kmeans", "k": 3, "embedding": "bert"}, "unknown embedding 'bert'; choose one of word2vec, lsa, tfidf, lsa\\+word2vec"),
+        ({"model": "kmeans", "k": 3, "n_dims": 0}, "n_dims must be a whole number >= 1 for the lsa\\+word2vec embedding"),
         ({"model": "lda", "k": 3, "backend": "mallet"}, "unknown LDA backend 'mallet'; choose one of tomotopy, sklearn, gensim"),
         ({"model": "lda", "k": 3, "backend": "sklearn", "alpha": "auto"}, "alpha='auto' needs backend='gensim'"),
     ],
@@ -116,7 +116,7 @@ def test_vocabulary_pruning_and_gensim_round_trip():
     assert v2.terms == vocab.terms and (m2 != counts).nnz == 0
 
 
-@pytest.mark.parametrize("embedding", ["word2vec", "lsa", "tfidf"])
+@pytest.mark.parametrize("embedding", ["word2vec", "lsa", "tfidf", "lsa+word2vec"])
 def test_clusters_on_each_embedding_recover_themes_and_place_new_units(planted, embedding):
     counts, _, labels = planted
     est = TfidfClusters(3, embedding=embedding, n_dims=20, random_state=1).fit(counts)

@@ -111,7 +111,7 @@ class ModelConfig:
     eta: float = 0.0
     n_dims: int = 100
     n_init: int = 10
-    embedding: str = "word2vec"
+    embedding: str = "lsa+word2vec"
 
     def __post_init__(self) -> None:
         check_choice(self.name, "model.name", MODELS)

@@ -16,7 +16,7 @@ MODELS = ("lda", "nmf", "kmeans", "agglomerative")
 LDA_BACKENDS = ("tomotopy", "sklearn", "gensim")
 GENSIM_ALPHAS = ("asymmetric", "auto")  # document-topic priors gensim learns
 CLUSTER_METHODS = ("kmeans", "agglomerative")
-EMBEDDINGS = ("word2vec", "lsa", "tfidf")
+EMBEDDINGS = ("word2vec", "lsa", "tfidf", "lsa+word2vec")
 
 # Nouns, place and organisation names, other proper nouns, verbal and adjectival nouns,
 # abbreviations (长三角-type j), idioms (l), and verbs: content words. Person names (nr) are

@@ -27,7 +27,10 @@ class TfidfClusters(CountModel):
     ``embedding`` says how the sublinear TF-IDF vectors are reduced before clustering (see
     :mod:`topiclab.vectorize.embeddings`):
 
-    * ``word2vec`` (default): the TF-IDF-weighted sum of ``n_dims``-dimensional skip-gram word
+    * ``lsa+word2vec`` (default): the ``lsa`` and ``word2vec`` vectors side by side, each
+      weighing half (the most accurate across CSL abstracts, news section pages and headlines:
+      ``experiments/genre_defaults/embeddings.csv``);
+    * ``word2vec``: the TF-IDF-weighted sum of ``n_dims``-dimensional skip-gram word
       vectors learned from the units themselves (each unit's words in a seeded random order;
       one worker thread, so the vectors are reproducible);
     * ``lsa``: truncated SVD of the TF-IDF matrix to ``n_dims`` dimensions;
@@ -51,7 +54,7 @@ class TfidfClusters(CountModel):
         True
     """
 
-    def __init__(self, n_clusters: int = 10, *, method: str = "kmeans", embedding: str = "word2vec",
+    def __init__(self, n_clusters: int = 10, *, method: str = "kmeans", embedding: str = "lsa+word2vec",
                  n_dims: int = 100, n_init: int = 10, random_state: int = 0) -> None:
         self.n_clusters = n_clusters
         self.method = method
