@@ -122,6 +122,16 @@ def test_user_patterns_remove_and_keep_patterns_protect(pages, tmp_path: Path):
     assert cleaned.counts["pattern"] > 0
 
 
+def test_user_patterns_apply_with_the_page_rules_off(pages, tmp_path: Path):
+    drop = tmp_path / "drop.txt"
+    drop.write_text("集成电路\n", encoding="utf-8")
+    corpus = Corpus([f"p{i}" for i in range(len(pages))], pages)
+    units = preprocess(corpus, PreprocessConfig(page_boilerplate=False, boilerplate_patterns=(str(drop),)))
+    assert set(units.page_removed) == {"pattern"}
+    tokens = {w for toks in units.tokens for w in toks}
+    assert "集成电路" not in tokens and "打印" in tokens  # the pattern's lines went, the chrome stayed
+
+
 def test_bad_pattern_file_is_one_line_error(tmp_path: Path):
     bad = tmp_path / "bad.txt"
     bad.write_text("ok\n(unclosed\n", encoding="utf-8")

@@ -90,15 +90,15 @@ def _add_preprocess_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--chunk-size", type=int, default=None, metavar="N",
                    help=f"tokens a chunk with --unit chunk (default: {DEFAULT_CHUNK_SIZE})")
     g.add_argument("--min-unit-tokens", type=int, default=None, metavar="N",
-                   help="a paragraph or chunk with fewer tokens joins its neighbour in the same document "
-                   f"(default: {DEFAULT_MIN_UNIT_TOKENS}; 1 keeps every paragraph)")
+                   help="with paragraph or chunk units, one with fewer tokens joins its neighbour in the same "
+                   f"document (default: {DEFAULT_MIN_UNIT_TOKENS}; 1 keeps every paragraph)")
     g.add_argument("--no-page-boilerplate", dest="page_boilerplate", action="store_const", const=False,
                    default=None, help="keep the lines of scraped pages that are not text: page chrome, metadata "
                    "lines, datelines, lines repeated across documents (default: removed before segmentation and "
                    "counted; a run lists them in boilerplate.csv)")
     g.add_argument("--boilerplate-pattern", dest="boilerplate_patterns", action="append", default=None,
-                   metavar="FILE", help="file of regular expressions, one a line: lines matching one are removed "
-                   "as boilerplate (repeatable; default: none)")
+                   metavar="FILE", help="file of regular expressions, one a line: lines of the text matching one "
+                   "are removed before segmentation, even with --no-page-boilerplate (repeatable; default: none)")
     g.add_argument("--boilerplate-keep", dest="boilerplate_keep", action="append", default=None, metavar="FILE",
                    help="file of regular expressions, one a line: lines matching one are never removed as "
                    "boilerplate (repeatable; default: none)")
@@ -186,11 +186,13 @@ def _add_fit_args(p: argparse.ArgumentParser, *, single: bool = True) -> None:
         g.add_argument("--seed", type=int, default=None, metavar="S",
                        help="random seed, 0 to 4294967295 (default: 1)")
     g.add_argument("--label-col", default=None, metavar="C", help="metadata column of known labels (NMI, ARI, purity)")
-    g.add_argument("--no-generic", dest="generic", action="store_const", const=False, default=None,
-                   help="keep the corpus's generic words (default: words in many contexts and bursty in none are "
-                   "left out of the vocabulary and listed in the run's generic_terms.csv)")
-    g.add_argument("--keep-terms", default=None, metavar="FILE",
-                   help="words (one a line) never left out as generic (default: none)")
+
+    v = p.add_argument_group("vocabulary")
+    v.add_argument("--no-generic", dest="generic", action="store_const", const=False, default=None,
+                   help="keep the corpus's generic words (default: words spread evenly over the documents and about no "
+                   "topic, by residual IDF, are left out of the vocabulary and listed in generic_terms.csv)")
+    v.add_argument("--keep-terms", default=None, metavar="FILE",
+                   help="words (one a line) never left out as generic (default: none; place names never are)")
     g.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                    help="override one setting, e.g. --set model.max_iter=100 (repeatable)")
     g.add_argument("--out", type=Path, default=None, metavar="DIR",

@@ -112,6 +112,7 @@ class PageRules:
     patterns: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
     known: tuple[str, ...] | None = None  # repeated lines found in a fit: used instead of counting these texts
+    builtin: bool = True  # False: only the user's patterns remove lines (page_boilerplate off)
 
 
 def strip_page_boilerplate(texts: Sequence[str], rules: PageRules | None = None) -> PageCleaning:
@@ -146,9 +147,10 @@ def strip_page_boilerplate(texts: Sequence[str], rules: PageRules | None = None)
     copies: list[bool] = []
     for content in parsed:
         # a document most of whose text is met elsewhere is a copy (or made from a template): kept whole
-        copies.append(len(content) < 2 or repeats.repeated_share(content) > MAX_REPEATED_SHARE)
+        copies.append(not rules.builtin or len(content) < 2
+                      or repeats.repeated_share(content) > MAX_REPEATED_SHARE)
         verdicts.append([_keep if any(k.search(line.text) for k in keeps) else
-                         _whole_line(line, users, None if copies[-1] else repeats) for line in content])
+                         _whole_line(line, users, None if copies[-1] else repeats, rules.builtin) for line in content])
     # the edges: the lines that are text by their form (repeated openings are counted at the edges too)
     survivors = [[line for line, v in zip(content, doc) if v[0] in ("", "keep", "repeated")]
                  for content, doc in zip(parsed, verdicts)]
@@ -169,7 +171,7 @@ def strip_page_boilerplate(texts: Sequence[str], rules: PageRules | None = None)
             if reason == "keep":
                 kept_lines.append(text)
                 continue
-            if not reason:
+            if not reason and rules.builtin:
                 reason, rest, gone = _part_of_line(line, None if copies[d] else repeats, id(line) in at_edge[d])
             if reason:
                 counts[reason] += 1
@@ -190,12 +192,15 @@ def _half_width(text: str) -> str:
     return _FULLWIDTH_RUN.sub(lambda m: m.group().translate(_FULLWIDTH), text)
 
 
-def _whole_line(line: Line, users: list[re.Pattern[str]], repeats: Repeats | None) -> tuple[str, str | None, str]:
+def _whole_line(line: Line, users: list[re.Pattern[str]], repeats: Repeats | None,
+                builtin: bool = True) -> tuple[str, str | None, str]:
     """``(reason, None, text)`` when the whole line is boilerplate by a user's pattern, repetition,
-    or its form (field, chrome); ``("", text, "")`` otherwise."""
+    or its form (field, chrome; these only when ``builtin``); ``("", text, "")`` otherwise."""
     text = line.text
     if any(p.search(text) for p in users):
         return "pattern", None, text
+    if not builtin:
+        return "", text, ""
     if repeats is not None and repeats.is_repeated(line):
         return "repeated", None, text
     stripped = text.strip()

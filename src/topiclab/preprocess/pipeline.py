@@ -131,19 +131,20 @@ def preprocess(
 
 
 def clean_pages(texts: Sequence[str], config: PreprocessConfig, known: Sequence[str] | None = None) -> PageCleaning:
-    """The texts with boilerplate lines removed as ``config`` says (unchanged with ``page_boilerplate``
-    off); ``known``: repeated lines found before (see :func:`preprocess`).
+    """The texts with boilerplate lines removed as ``config`` says (with ``page_boilerplate`` off,
+    only the lines the user's ``boilerplate_patterns`` name); ``known``: repeated lines found
+    before (see :func:`preprocess`).
 
     Example:
         >>> clean_pages(["【打印本页】\\n长三角一体化。", "长三角一体化。"], PreprocessConfig()).counts
         {'chrome': 1}
     """
-    if not config.page_boilerplate:
+    if not config.page_boilerplate and not config.boilerplate_patterns:
         return PageCleaning(tuple(texts), {}, ())
     rules = PageRules(config.boilerplate_min_docs, config.boilerplate_min_share, config.boilerplate_near_share,
                       tuple(p for path in config.boilerplate_patterns for p in read_patterns(path)),
                       tuple(p for path in config.boilerplate_keep for p in read_patterns(path)),
-                      None if known is None else tuple(known))
+                      None if known is None else tuple(known), builtin=config.page_boilerplate)
     return strip_page_boilerplate(texts, rules)
 
 
