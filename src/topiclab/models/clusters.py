@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from topiclab.checks import check_int
 from topiclab.errors import ConfigError
-from topiclab.models.common import CountModel, check_k, rows_to_one, validate_counts
+from topiclab.models.common import CountModel, check_k, one_thread, rows_to_one, validate_counts
 from topiclab.names import CLUSTER_METHODS, EMBEDDINGS
 from topiclab.vectorize import DocumentVectors, fit_document_vectors
 
@@ -74,6 +74,7 @@ class TfidfClusters(CountModel):
         if self.method == "kmeans":
             check_int(self.n_init, "n_init", minimum=1)
 
+    @one_thread
     def fit(self, X: Any, y: Any = None) -> TfidfClusters:
         """Fit on a units x terms count matrix (dense or sparse); ``y`` is ignored."""
         counts = validate_counts(self, X, reset=True)
@@ -97,6 +98,7 @@ class TfidfClusters(CountModel):
         self.backend_ = "sklearn"
         return self
 
+    @one_thread
     def transform(self, X: Any) -> np.ndarray:
         """One-hot membership of new units in the nearest cluster."""
         check_is_fitted(self)

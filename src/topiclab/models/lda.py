@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from topiclab.checks import check_number
 from topiclab.errors import ConfigError
-from topiclab.models.common import CountModel, check_k, check_max_iter, rows_to_one, validate_counts
+from topiclab.models.common import CountModel, check_k, check_max_iter, one_thread, rows_to_one, validate_counts
 from topiclab.models.lda_backend import LDABackend
 from topiclab.models.lda_gensim import GensimLDA
 from topiclab.models.lda_sklearn import SklearnLDA
@@ -69,6 +69,7 @@ class LDA(CountModel):
             check_number(self.eta, "eta", low=0, open_low=True)
         check_max_iter(self.max_iter)
 
+    @one_thread
     def fit(self, X: Any, y: Any = None) -> LDA:
         """Fit on a units x terms count matrix (dense or sparse); ``y`` is ignored."""
         counts = validate_counts(self, X, reset=True)
@@ -85,6 +86,7 @@ class LDA(CountModel):
         self.backend_ = adapter.name
         return self
 
+    @one_thread
     def transform(self, X: Any) -> np.ndarray:
         """Topic proportions of new units (rows sum to 1), inferred with the topics fixed."""
         check_is_fitted(self)

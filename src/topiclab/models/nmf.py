@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from topiclab.checks import check_int
-from topiclab.models.common import CountModel, check_k, rows_to_one, validate_counts
+from topiclab.models.common import CountModel, check_k, one_thread, rows_to_one, validate_counts
 from topiclab.vectorize import fit_tfidf
 
 
@@ -36,6 +36,7 @@ class NMF(CountModel):
         self.max_iter = max_iter
         self.random_state = random_state
 
+    @one_thread
     def fit(self, X: Any, y: Any = None) -> NMF:
         """Fit on a units x terms count matrix (dense or sparse); ``y`` is ignored."""
         from sklearn.decomposition import NMF as SkNMF
@@ -53,6 +54,7 @@ class NMF(CountModel):
         self.backend_ = "sklearn"
         return self
 
+    @one_thread
     def transform(self, X: Any) -> np.ndarray:
         """Topic proportions of new units (rows sum to 1), with the TF-IDF weights and topics learned."""
         check_is_fitted(self)
