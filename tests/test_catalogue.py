@@ -121,6 +121,8 @@ CASES = [
     ("preprocess", C, "--boilerplate-pattern", "badpat.txt"), ["badpat.txt:2:", "not a valid regular expression"],
     ("preprocess", C, "--boilerplate-keep", "badpat.txt"), ["badpat.txt:2:", "not a valid regular expression"],
     ("fit", C, "--keep-terms", "noterms.txt"), ["noterms.txt: no such file", "vectorize.keep_terms"],
+    ("fit", C, "--keep-terms", "mine"), ["mine: is a folder", "vectorize.keep_terms"],
+    ("preprocess", C, "--boilerplate-pattern", "mine"), ["mine: is a folder; give a file"],
     ("fit", C, "--set", "preprocess.boilerplate_min_share=1.5"), ["boilerplate_min_share must be a share"],
     ("fit", C, "--set", "vectorize.generic_min_share=0"), ["vectorize.generic_min_share must be a number in (0, 1]"],
     ("corpus", "dup_doc_id.csv"), ["doc_id value '1' occurs more than once", "rename it", "--id-col"],

@@ -85,6 +85,8 @@ class VectorizeConfig:
         check_int(self.keep_n, "vectorize.keep_n", minimum=0)
         check_number(self.generic_min_share, "vectorize.generic_min_share", low=0, high=1, open_low=True)
         check_number(self.generic_max_ridf, "vectorize.generic_max_ridf", low=-10, high=10)
+        if self.keep_terms and Path(self.keep_terms).is_dir():
+            raise ConfigError(f"{self.keep_terms}: is a folder; vectorize.keep_terms names a word list, one a line")
         if self.keep_terms and not Path(self.keep_terms).is_file():
             raise ConfigError(f"{self.keep_terms}: no such file; vectorize.keep_terms names a word list, one a line")
 
@@ -384,9 +386,6 @@ def _section(name: str, value: dict[str, Any], source: str) -> Any:
         value = dict(value)
         if value.get("pos") in (["all"], "all"):
             value["pos"] = None
-        for key in ("user_dicts", "user_stopwords", "pos", "boilerplate_patterns", "boilerplate_keep"):
-            if isinstance(value.get(key), list):
-                value[key] = tuple(value[key])
         if value.get("phrase_file") == "":
             value["phrase_file"] = None
         try:

@@ -104,10 +104,10 @@ class PreprocessConfig:
                 raise ConfigError(f"{name} must be a share of documents from 0 to 1, got {getattr(self, name)}")
         if self.phrase_min_count < 1 or not -1.0 <= self.phrase_threshold <= 1.0:
             raise ConfigError("phrase_min_count must be >= 1 and phrase_threshold an NPMI in [-1, 1]")
-        for name in ("user_dicts", "user_stopwords", "boilerplate_patterns", "boilerplate_keep"):
-            object.__setattr__(self, name, tuple(str(p) for p in getattr(self, name)))
         for path in (*self.user_dicts, *self.user_stopwords, *self.boilerplate_patterns, *self.boilerplate_keep,
                      *([self.phrase_file] if self.phrase_file else [])):
+            if Path(path).is_dir():
+                raise ConfigError(f"{path}: is a folder; give a file")
             if not Path(path).is_file():
                 raise ConfigError(f"{path}: no such file; check the path")
 

@@ -57,12 +57,8 @@ def read_user_dict(path: Path | str) -> list[DictEntry]:
         [DictEntry(word='数字孪生', freq=5, tag='n'), DictEntry(word='新质生产力', freq=None, tag='nz')]
     """
     path = Path(path)
-    text, _ = read_text(path)
     entries = []
-    for lineno, line in enumerate(text.split("\n"), 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
+    for lineno, line in numbered_lines(path):
         m = _ENTRY.match(line)
         if not m:
             raise InputError(f"{path}:{lineno}: malformed dictionary line {line!r}; expected 'word [freq] [tag]'")
@@ -87,6 +83,22 @@ def policy_dictionary() -> tuple[DictEntry, ...]:
     raw = resources.files("topiclab").joinpath("data/policy_dict.tsv").read_text(encoding="utf-8")
     rows = [line.split("\t") for line in raw.splitlines() if line and not line.startswith("#")]
     return tuple(DictEntry(word, None, tag) for word, tag, _group in rows[1:])
+
+
+def numbered_lines(path: Path) -> list[tuple[int, str]]:
+    """``(line number, line)`` for each line of a text file with something on it, stripped;
+    lines starting with ``#`` are comments and left out.
+
+    Example:
+        >>> import tempfile
+        >>> p = Path(tempfile.mkdtemp()) / "list.txt"
+        >>> _ = p.write_text("# mine\\n\\n 研究 \\n", encoding="utf-8")
+        >>> numbered_lines(p)
+        [(3, '研究')]
+    """
+    text, _ = read_text(path)
+    lines = ((n, line.strip()) for n, line in enumerate(text.split("\n"), 1))
+    return [(n, line) for n, line in lines if line and not line.startswith("#")]
 
 
 def read_wordlist(path: Path | str) -> frozenset[str]:

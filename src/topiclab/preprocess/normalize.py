@@ -24,6 +24,7 @@ from topiclab.errors import ConfigError
 # Full-width forms of ASCII letters, digits and symbols; the forms Chinese uses as its own
 # punctuation (，！？：；（）) are left alone.
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in "，！？：；（）"} | {0x3000: 0x20}
+_FULLWIDTH_RUN = re.compile("[" + re.escape("".join(map(chr, _FULLWIDTH))) + "]+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NUMBER = re.compile(r"(?<![A-Za-z0-9.])[-+]?\d+(?:[.,]\d+)*%?(?![A-Za-z])")
@@ -52,7 +53,7 @@ def normalize_text(
     """
     for name, mode in (("urls", urls), ("emails", emails), ("numbers", numbers)):
         check_mode(name, mode)
-    text = unicodedata.normalize("NFC", text.translate(_FULLWIDTH))
+    text = unicodedata.normalize("NFC", half_width(text))
     text = _LATEX_COMMAND.sub(" ", _LATEX_SCRIPT.sub(r"\1", text))
     if urls == "remove":
         text = _URL.sub(" ", text)
@@ -63,6 +64,18 @@ def normalize_text(
     if t2s:
         text = _opencc().convert(text)
     return text
+
+
+def half_width(text: str) -> str:
+    """Full-width letters, digits and symbols as half-width, the ideographic space as a space;
+    Chinese punctuation (，！？：；（）。、“”) kept.
+
+    Example:
+        >>> half_width("ＰＭ２．５浓度下降３０％，详见附件")
+        'PM2.5浓度下降30%，详见附件'
+    """
+    # only the full-width runs are translated: str.translate walks every character through a dict
+    return _FULLWIDTH_RUN.sub(lambda m: m.group().translate(_FULLWIDTH), text)
 
 
 @cache

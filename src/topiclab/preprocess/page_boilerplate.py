@@ -49,8 +49,9 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from topiclab.corpus.encoding import read_text
 from topiclab.errors import InputError
+from topiclab.preprocess.lexicon import numbered_lines
+from topiclab.preprocess.normalize import half_width
 from topiclab.preprocess.page_repeats import MAX_REPEATED_SHARE, Line, Repeats, edges, line_key
 
 LINE_REASONS = ("pattern", "repeated", "formula", "field", "chrome", "dateline")
@@ -58,8 +59,6 @@ REPEATED_REASONS = ("repeated", "formula")  # the reasons that depend on the cor
 MAX_FIELD_CHARS = 100  # a metadata or chrome line is short
 MAX_CHROME_HAN = 40
 
-_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F) if chr(cp) not in "，！？：；（）"} | {0x3000: 0x20}
-_FULLWIDTH_RUN = re.compile("[" + re.escape("".join(map(chr, _FULLWIDTH))) + "]+")
 _NON_HAN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _FIELD = re.compile(
@@ -138,7 +137,7 @@ def strip_page_boilerplate(texts: Sequence[str], rules: PageRules | None = None)
     rules = rules or PageRules()
     users = [_compile(p) for p in rules.patterns]
     keeps = [_compile(p) for p in rules.keep]
-    docs = [_half_width(t).split("\n") for t in texts]
+    docs = [half_width(t).split("\n") for t in texts]
     parsed = [[Line.parse(line) for line in lines if line.strip()] for lines in docs]
     repeats = Repeats(parsed, min_docs=rules.min_docs, min_share=rules.min_share, known=rules.known)
     # first the rules that take whole lines; openings and closings are then looked for at the
@@ -185,11 +184,6 @@ def strip_page_boilerplate(texts: Sequence[str], rules: PageRules | None = None)
 
 
 _keep: tuple[str, str | None, str] = ("keep", None, "")  # a line a keep pattern protects
-
-
-def _half_width(text: str) -> str:
-    # translating only the full-width runs: str.translate walks every character through a dict
-    return _FULLWIDTH_RUN.sub(lambda m: m.group().translate(_FULLWIDTH), text)
 
 
 def _whole_line(line: Line, users: list[re.Pattern[str]], repeats: Repeats | None,
@@ -274,12 +268,8 @@ def read_patterns(path: Path | str) -> tuple[str, ...]:
         ('^本网站由.*维护$',)
     """
     path = Path(path)
-    text, _ = read_text(path)
     out = []
-    for lineno, line in enumerate(text.split("\n"), 1):
-        pattern = line.strip()
-        if not pattern or pattern.startswith("#"):
-            continue
+    for lineno, pattern in numbered_lines(path):
         try:
             re.compile(pattern)
         except re.error as exc:

@@ -147,11 +147,10 @@ class Repeats:
         return bool(grams) and sum(g in self.shingles for g in grams) >= FORMULA_COVER * len(grams)
 
     def strip(self, line: Line, edge: bool) -> tuple[str, str | None, str]:
-        """``(reason, what is left, what was removed)``: reason ``"repeated"`` (some sentence is met in
+        """For a line not repeated as a whole: ``(reason, what is left, what was removed)``, reason
+        ``"repeated"`` (some sentence is met in
         enough documents) or ``"formula"`` (only formulas) when the line or some of its sentences are
         boilerplate (what is left is None when nothing with Han characters is), else ``("", text, "")``."""
-        if self.is_repeated(line):
-            return "repeated", None, line.text
         repeated = [bool(k) and k in self.df for k in line.sentence_keys]
         formula = [bool(k) and edge and not r and self.is_formula(k) for k, r in zip(line.sentence_keys, repeated)]
         gone = [r or f for r, f in zip(repeated, formula)]
