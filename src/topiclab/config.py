@@ -25,7 +25,7 @@ import tomli_w
 
 from topiclab.checks import check_choice, check_int, check_number, check_seed
 from topiclab.errors import ConfigError, InputError
-from topiclab.names import EMBEDDINGS, FORMATS, GENSIM_ALPHAS, LDA_BACKENDS, MODELS, ON_ERROR
+from topiclab.names import EMBEDDINGS, FORMATS, GENSIM_ALPHAS, LDA_BACKENDS, MODELS, ON_ERROR, TIME_BINS
 from topiclab.preprocess import PreprocessConfig
 
 if sys.version_info >= (3, 11):
@@ -114,9 +114,27 @@ class ModelConfig:
     n_dims: int = 100
     n_init: int = 10
     embedding: str = "lsa+word2vec"
+    prevalence: str = ""
+    seed_words: str = ""
+    time_col: str = ""
+    time_bin: str = "year"
 
     def __post_init__(self) -> None:
         check_choice(self.name, "model.name", MODELS)
+        check_choice(self.time_bin, "model.time_bin", TIME_BINS)
+        if self.prevalence and self.name != "stm":
+            raise ConfigError(f"model.prevalence (a covariate formula) applies to model stm, not {self.name}; "
+                              "add --model stm")
+        if self.seed_words and self.name != "lda":
+            raise ConfigError(f"model.seed_words applies to model lda, not {self.name}; add --model lda")
+        if self.seed_words and Path(self.seed_words).is_dir():
+            raise ConfigError(f"{self.seed_words}: is a folder; model.seed_words names a TOML file of "
+                              'name = ["词", ...] lines')
+        if self.seed_words and not Path(self.seed_words).is_file():
+            raise ConfigError(f"{self.seed_words}: no such file; model.seed_words names a TOML file of "
+                              'name = ["词", ...] lines')
+        if self.name == "dtm" and not self.time_col:
+            raise ConfigError("model dtm needs the metadata column of each document's date: add --time-col COLUMN")
         check_choice(self.backend, "model.backend", LDA_BACKENDS)
         check_choice(self.embedding, "model.embedding", EMBEDDINGS)
         check_int(self.k, "model.k", minimum=2)
@@ -174,6 +192,35 @@ class RunConfig:
 
 
 @dataclass(frozen=True)
+class LabelsConfig:
+    """The researcher's curation of the topics (``topiclab label``), kept with the run's settings.
+
+    ``names``: topic number (as text, TOML's keys are text) to a name; ``merge``: groups of topic
+    numbers read as one topic (the group's first number and name); ``exclude``: topics reported
+    but left out of comparisons (boilerplate, background).
+
+    Example:
+        >>> LabelsConfig(names={"3": "营商环境"}, merge=[[4, 7]], exclude=[9]).exclude
+        [9]
+    """
+
+    names: dict = field(default_factory=dict)
+    merge: list = field(default_factory=list)
+    exclude: list = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for key, value in self.names.items():
+            if not str(key).isdigit() or not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"labels.names: expected topic number = \"name\", got {key!r} = {value!r}")
+        for group in self.merge:
+            if (not isinstance(group, list) or len(group) < 2
+                    or not all(isinstance(t, int) and not isinstance(t, bool) and t >= 0 for t in group)):
+                raise ConfigError(f"labels.merge: expected lists of two or more topic numbers, got {group!r}")
+        if not all(isinstance(t, int) and not isinstance(t, bool) and t >= 0 for t in self.exclude):
+            raise ConfigError(f"labels.exclude: expected topic numbers, got {self.exclude!r}")
+
+
+@dataclass(frozen=True)
 class FitConfig:
     """All settings of a fit.
 
@@ -188,6 +235,7 @@ class FitConfig:
     vectorize: VectorizeConfig = field(default_factory=VectorizeConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
     run: RunConfig = field(default_factory=RunConfig)
+    labels: LabelsConfig = field(default_factory=LabelsConfig)
 
     def to_dict(self) -> dict[str, Any]:
         data = {f.name: asdict(getattr(self, f.name)) for f in fields(self)}
@@ -355,7 +403,7 @@ def _as_written(data: dict[str, Any]) -> dict[str, Any]:
 
 _PATH_KEYS = (("input", "path"), ("input", "region_map"), ("preprocess", "user_dicts"),
               ("preprocess", "user_stopwords"), ("preprocess", "phrase_file"), ("preprocess", "boilerplate_patterns"),
-              ("preprocess", "boilerplate_keep"), ("vectorize", "keep_terms"))
+              ("preprocess", "boilerplate_keep"), ("vectorize", "keep_terms"), ("model", "seed_words"))
 
 
 def _map_paths(data: dict[str, Any], fn: Any) -> None:
@@ -378,7 +426,8 @@ def _parse_value(raw: str) -> Any:
         return raw
 
 
-_SECTION_TYPES = {"input": InputConfig, "vectorize": VectorizeConfig, "model": ModelConfig, "run": RunConfig}
+_SECTION_TYPES = {"input": InputConfig, "vectorize": VectorizeConfig, "model": ModelConfig, "run": RunConfig,
+                  "labels": LabelsConfig}
 
 
 def _section(name: str, value: dict[str, Any], source: str) -> Any:
