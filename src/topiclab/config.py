@@ -133,9 +133,12 @@ class ModelConfig:
         if self.seed_words and not Path(self.seed_words).is_file():
             raise ConfigError(f"{self.seed_words}: no such file; model.seed_words names a TOML file of "
                               'name = ["词", ...] lines')
+        if self.name == "lda" and self.backend == "topica":
+            raise ConfigError("model.backend 'topica' is recorded for stm and dtm runs; LDA's backends are "
+                              f"{', '.join(LDA_BACKENDS)}")
         if self.name == "dtm" and not self.time_col:
             raise ConfigError("model dtm needs the metadata column of each document's date: add --time-col COLUMN")
-        check_choice(self.backend, "model.backend", LDA_BACKENDS)
+        check_choice(self.backend, "model.backend", (*LDA_BACKENDS, "topica"))
         check_choice(self.embedding, "model.embedding", EMBEDDINGS)
         check_int(self.k, "model.k", minimum=2)
         check_seed(self.seed, "model.seed")
@@ -146,7 +149,7 @@ class ModelConfig:
                                   f"and one of {', '.join(GENSIM_ALPHAS)}; otherwise give a number")
         else:
             check_number(self.alpha, "model.alpha", low=0)
-        if self.name != "lda" and self.backend not in ("tomotopy", "sklearn"):
+        if self.name != "lda" and self.backend not in ("tomotopy", "sklearn", "topica"):
             # "tomotopy" is the setting's default, "sklearn" what a non-LDA run records; gensim would be ignored
             raise ConfigError(f"model.backend {self.backend!r} applies to LDA only; {self.name} is fitted by "
                               "scikit-learn (leave --backend out)")
@@ -166,6 +169,10 @@ class ModelConfig:
                 out["eta"] = self.eta
         elif self.name == "nmf":
             out["max_iter"] = self.max_iter or 400
+        elif self.name == "stm":
+            out["prevalence"] = self.prevalence
+            if self.max_iter:
+                out["max_iter"] = self.max_iter
         else:
             out["embedding"] = self.embedding
             out["n_dims"] = self.n_dims
@@ -197,11 +204,15 @@ class LabelsConfig:
 
     ``names``: topic number (as text, TOML's keys are text) to a name; ``merge``: groups of topic
     numbers read as one topic (the group's first number and name); ``exclude``: topics reported
-    but left out of comparisons (boilerplate, background).
+    but left out of comparisons (boilerplate, background). A run folder's ``labels.toml`` holds
+    the same three keys and, when present, is what :meth:`FitConfig.from_toml` reads for the run.
 
     Example:
         >>> LabelsConfig(names={"3": "营商环境"}, merge=[[4, 7]], exclude=[9]).exclude
         [9]
+        >>> LabelsConfig(names={"3": " "})
+        Traceback (most recent call last):
+        topiclab.errors.ConfigError: labels.names: topic 3 has an empty name; give it a name or leave it out of [names]
     """
 
     names: dict = field(default_factory=dict)
@@ -210,14 +221,91 @@ class LabelsConfig:
 
     def __post_init__(self) -> None:
         for key, value in self.names.items():
-            if not str(key).isdigit() or not isinstance(value, str) or not value.strip():
-                raise ConfigError(f"labels.names: expected topic number = \"name\", got {key!r} = {value!r}")
+            if not (str(key).isascii() and str(key).isdigit()):
+                raise ConfigError(f"labels.names: {key!r} is not a topic number; write topic = \"name\", "
+                                  'e.g. 3 = "营商环境"')
+            if not isinstance(value, str):
+                raise ConfigError(f"labels.names: the name of topic {key} must be text in quotes, got {value!r}")
+            if not value.strip():
+                raise ConfigError(f"labels.names: topic {key} has an empty name; give it a name or leave it out "
+                                  "of [names]")
+            if "\n" in value or "\r" in value:
+                raise ConfigError(f"labels.names: the name of topic {key} holds a line break; give a one-line name")
         for group in self.merge:
             if (not isinstance(group, list) or len(group) < 2
                     or not all(isinstance(t, int) and not isinstance(t, bool) and t >= 0 for t in group)):
-                raise ConfigError(f"labels.merge: expected lists of two or more topic numbers, got {group!r}")
+                raise ConfigError(f"labels.merge: expected lists of two or more topic numbers, e.g. merge = [[4, 7]], "
+                                  f"got {group!r}")
         if not all(isinstance(t, int) and not isinstance(t, bool) and t >= 0 for t in self.exclude):
-            raise ConfigError(f"labels.exclude: expected topic numbers, got {self.exclude!r}")
+            raise ConfigError(f"labels.exclude: expected a list of topic numbers, e.g. exclude = [9], "
+                              f"got {self.exclude!r}")
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.merge or self.exclude)
+
+    def check_topics(self, k: int, source: str = "labels") -> None:
+        """Refuse, with one line naming ``source``, labels that do not fit a run of ``k`` topics.
+
+        Example:
+            >>> LabelsConfig(merge=[[4, 7]], exclude=[7]).check_topics(10)
+            Traceback (most recent call last):
+            topiclab.errors.ConfigError: labels: topic 7 is both merged ([4, 7]) and excluded; keep it in one of them
+        """
+        numbers = [int(t) for t in self.names] + [t for group in self.merge for t in group] + list(self.exclude)
+        for t in numbers:
+            if t >= k:
+                raise ConfigError(f"{source}: topic {t} is not a topic of this run (it has topics 0 to {k - 1}); "
+                                  f"give numbers from 0 to {k - 1}")
+        seen: dict[int, list[int]] = {}
+        for group in self.merge:
+            if len(set(group)) < len(group):
+                raise ConfigError(f"{source}: merge {group} lists a topic twice; list each topic once")
+            for t in group:
+                if t in seen:
+                    raise ConfigError(f"{source}: topic {t} is in two merges ({seen[t]} and {group}); merge them "
+                                      "as one, e.g. merge = [[4, 7, 8]]")
+                seen[t] = group
+        for t in self.exclude:
+            if t in seen:
+                raise ConfigError(f"{source}: topic {t} is both merged ({seen[t]}) and excluded; keep it in one "
+                                  "of them")
+        merged_away = sum(len(group) - 1 for group in self.merge)
+        if k - merged_away - len(set(self.exclude)) < 1:
+            raise ConfigError(f"{source}: every topic is excluded; leave at least one topic to compare")
+
+    @classmethod
+    def from_toml(cls, path: Path | str) -> LabelsConfig:
+        """Read a ``labels.toml``: ``[names]``, ``merge`` and ``exclude``; anything else is an error.
+
+        Example:
+            >>> import tempfile
+            >>> p = Path(tempfile.mkdtemp()) / "labels.toml"
+            >>> _ = p.write_text('exclude = [9]\\n[names]\\n3 = "营商环境"\\n', encoding="utf-8")
+            >>> LabelsConfig.from_toml(p)
+            LabelsConfig(names={'3': '营商环境'}, merge=[], exclude=[9])
+        """
+        path = Path(path)
+        remedy = "correct it, or delete it to use the [labels] of config.toml"
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(f"{path}: no such labels file; write one with topiclab label") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not a UTF-8 text file; {remedy}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc}); {remedy}") from None
+        unknown = sorted(set(data) - {"names", "merge", "exclude"})
+        if unknown:
+            raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}; a labels file holds [names], merge "
+                              "and exclude")
+        for key, kind in (("names", dict), ("merge", list), ("exclude", list)):
+            if not isinstance(data.get(key, kind()), kind):
+                example = {"names": '[names] 3 = "营商环境"', "merge": "merge = [[4, 7]]", "exclude": "exclude = [9]"}
+                raise ConfigError(f"{path}: {key} must be written as {example[key]}, got {data[key]!r}")
+        try:
+            return cls(**data)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -292,7 +380,11 @@ class FitConfig:
 
     @classmethod
     def from_toml(cls, path: Path | str) -> FitConfig:
-        """Read a config file; unknown sections and keys are errors."""
+        """Read a config file; unknown sections and keys are errors.
+
+        A ``labels.toml`` beside a ``config.toml`` (a run folder's, perhaps edited by hand)
+        gives the ``[labels]``: rerunning the run keeps the topics' names, merges and exclusions.
+        """
         path = Path(path)
         if path.is_dir() and (path / "config.toml").is_file():
             path = path / "config.toml"  # a run folder stands for its config
@@ -312,7 +404,13 @@ class FitConfig:
                                  "see a run folder's config.toml")
         base = path.parent
         _map_paths(data, lambda p: p if p.startswith("<") else os.path.abspath(os.path.join(base, p)))
-        return cls.from_dict(_as_written(data), source=str(path))
+        labels_file = base / "labels.toml"
+        if path.name == "config.toml" and labels_file.is_file():
+            # a run folder's labels.toml is the file a researcher edits; config.toml's [labels] mirrors it
+            data["labels"] = asdict(LabelsConfig.from_toml(labels_file))
+        config = cls.from_dict(_as_written(data), source=str(path))
+        config.labels.check_topics(config.model.k, str(labels_file if labels_file.is_file() else path))
+        return config
 
     def with_values(self, values: Mapping[str, Any] | None = None, *, source: str = "settings",
                     **settings: Any) -> FitConfig:

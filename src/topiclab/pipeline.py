@@ -19,6 +19,7 @@ from topiclab.corpus import Corpus, Gazetteer, load_corpus, seed_path
 from topiclab.errors import ConfigError, InputError
 from topiclab.evaluate import coherence, label_agreement, topic_diversity
 from topiclab.models import TopicModelResult, fit_estimator, heldout_perplexity, result_of
+from topiclab.models.seeding import read_seed_words, seed_columns
 from topiclab.preprocess import Units, preprocess, read_wordlist
 from topiclab.vectorize import GenericTerm, Vocabulary, build_vocabulary, count_matrix, generic_terms
 
@@ -37,15 +38,20 @@ class FitRun:
     input_sha256: str
     timings: dict[str, float] = field(default_factory=dict)
     generic: tuple[GenericTerm, ...] = ()
+    seeds: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    seeds_missing: dict[str, list[str]] = field(default_factory=dict)
 
     def doc_topics(self) -> pd.DataFrame:
-        """Document rows: metadata, dominant topic and topic proportions (length-weighted from units)."""
+        """Document rows: metadata, dominant topic and its label, topic proportions (length-weighted from units)."""
         cols = [f"topic_{i}" for i in range(self.result.k)]
         props = units_to_documents(self.result.doc_topic, self.result.doc_ids, [len(t) for t in self.units.tokens])
         meta = self.corpus.metadata()
         meta = meta.loc[[d for d in meta.index if d in props.index]]
         out = meta.join(props)
-        out.insert(len(meta.columns), "dominant_topic", props.loc[out.index, cols].to_numpy().argmax(axis=1))
+        dominant = props.loc[out.index, cols].to_numpy().argmax(axis=1)
+        out.insert(len(meta.columns), "dominant_topic", dominant)
+        labels = self.result.labels()
+        out.insert(len(meta.columns) + 1, "dominant_label", [labels[t] for t in dominant])
         return out.reset_index()
 
     def unit_topics(self) -> pd.DataFrame:
@@ -175,6 +181,8 @@ def corpus_generic_terms(units: Units, config: FitConfig) -> tuple[GenericTerm, 
     keep = frozenset(gazetteer.names) | frozenset(gazetteer.regions)
     if v.keep_terms:
         keep |= read_wordlist(v.keep_terms)
+    if config.model.seed_words:  # the researcher's seed words are what the topics are about
+        keep |= frozenset(w for words in read_seed_words(config.model.seed_words).values() for w in words)
     return generic_terms(list(documents.values()), min_share=v.generic_min_share, max_ridf=v.generic_max_ridf,
                          keep=keep)
 
@@ -241,11 +249,17 @@ def fit_prepared(prepared: Prepared, config: FitConfig) -> FitRun:
     m = config.model
     timings = dict(prepared.timings)
     t = time.perf_counter()
-    est = fit_estimator(prepared.counts, m.name, m.k, m.seed, backend=m.backend, **m.params())
+    seeds = read_seed_words(m.seed_words) if m.seed_words else {}
+    extra: dict[str, Any] = {}
+    missing: dict[str, list[str]] = {}
+    if seeds:
+        extra["seed_topics"], missing = seed_columns(seeds, prepared.vocabulary.terms, m.k)
+    est = fit_estimator(prepared.counts, m.name, m.k, m.seed, backend=m.backend, fit_params=fit_params(prepared, config),
+                        **m.params(), **extra)
     timings["fit"] = time.perf_counter() - t
     units = prepared.units
     result = result_of(est, prepared.vocabulary.terms, model=m.name, k=m.k, seed=m.seed, backend=m.backend,
-                       unit_ids=units.unit_ids, doc_ids=units.doc_ids, params=m.params())
+                       unit_ids=units.unit_ids, doc_ids=units.doc_ids, params=m.params(), names=tuple(seeds))
     t = time.perf_counter()
     # heldout perplexity refits with the configured backend, so the record is changed only after it
     metrics = evaluate_run(result, units, est, prepared.counts, prepared.corpus, config)
@@ -253,7 +267,27 @@ def fit_prepared(prepared: Prepared, config: FitConfig) -> FitRun:
     # the run's config.toml names the library that fitted (sklearn for NMF and clusters)
     config = replace(config, model=replace(config.model, backend=result.backend))
     return FitRun(config, prepared.corpus, units, prepared.vocabulary, result, est, metrics,
-                  input_digest(prepared.corpus), timings, prepared.generic)
+                  input_digest(prepared.corpus), timings, prepared.generic, seeds, missing)
+
+
+def unit_metadata(prepared: Prepared) -> pd.DataFrame:
+    """One row a unit: its document's metadata (a paragraph carries its article's region and date).
+
+    Example:
+        >>> p = prepare(FitConfig(), cache_dir=None)
+        >>> meta = unit_metadata(p)
+        >>> len(meta) == len(p.units), "region" in meta.columns
+        (True, True)
+    """
+    meta = prepared.corpus.metadata()
+    return meta.loc[list(prepared.units.doc_ids)].reset_index(drop=True)
+
+
+def fit_params(prepared: Prepared, config: FitConfig) -> dict[str, Any]:
+    """What the configured estimator's ``fit`` takes beside the counts (an STM's covariates)."""
+    if config.model.name == "stm" and config.model.prevalence.strip():
+        return {"metadata": unit_metadata(prepared)}
+    return {}
 
 
 def run(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool | None = True) -> FitRun:

@@ -1,9 +1,11 @@
 """Write a fit as a run folder, atomically: everything needed to read and repeat the run.
 
 ========================  ============================================================
-``topics.csv``            ``topic, rank, term, weight``: the top 30 terms of each topic
-``doc_topics.csv``        ``doc_id``, metadata, ``dominant_topic``, ``topic_0`` … (units
-                          aggregated to documents, weighted by their token counts)
+``topics.csv``            ``topic, rank, term, weight, label``: the top 30 terms of each
+                          topic; ``label`` a seeded topic's name, else its top 3 terms
+``doc_topics.csv``        ``doc_id``, metadata, ``dominant_topic``, ``dominant_label``,
+                          ``topic_0`` … (units aggregated to documents, weighted by their
+                          token counts)
 ``unit_topics.csv``       per unit, when units are paragraphs or chunks
 ``metrics.json``          coherence (npmi, c_v, umass), diversity, perplexity or
                           silhouette, label agreement, sizes, k, seed, model
@@ -15,6 +17,9 @@
 ``boilerplate.csv``       ``reason, documents, text``: the boilerplate lines removed before
                           segmentation (page chrome, mastheads, datelines, repeated lines)
 ``generic_terms.csv``     ``term, share, ridf``: the generic words left out of the vocabulary
+``seed_words.csv``        seeded topics only: ``topic, label, word, in_vocabulary, rank,
+                          weight``, where each seed word ranks among its topic's terms
+``topics_over_time.csv``  ``--model dtm`` only: ``period, topic, rank, term, weight``
 ``model/``                ``result.npz``/``result.json``, ``estimator.pkl`` and ``phrases.tsv``
                           (:func:`topiclab.apply.load_model` applies them to new texts)
 ========================  ============================================================
@@ -36,12 +41,14 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from topiclab._io import atomic_dir
 from topiclab.config import ModelConfig
 from topiclab.corpus import Corpus, write_jsonl
 from topiclab.errors import InputError, TopiclabError
+from topiclab.models.seeding import seed_ranks
 from topiclab.preprocess.output import write_units_jsonl
 from topiclab.preprocess.phrases import phrases_to_tsv
 from topiclab.preprocess.segment import engine_version
@@ -50,9 +57,10 @@ if TYPE_CHECKING:  # readers of run folders (compare, report) need none of the f
     from topiclab.pipeline import FitRun
 
 RUN_FORMAT = 1
+TOP_BY_PERIOD = 15  # terms a topic a period in topics_over_time.csv
 # every package whose version can change a result
 _PACKAGES = ("topiclab", "numpy", "scipy", "pandas", "scikit-learn", "gensim", "tomotopy", "jieba", "rjieba",
-             "stopwordsiso", "threadpoolctl")
+             "stopwordsiso", "threadpoolctl", "topica")
 
 
 def default_run_dir(model: ModelConfig, root: Path = Path("runs")) -> Path:
@@ -118,10 +126,37 @@ def write_run(fit: FitRun, out: Path, *, overwrite: bool = False, embed: Corpus 
             .to_csv(tmp / "boilerplate.csv", index=False, lineterminator="\n")
         pd.DataFrame([(g.term, g.share, g.ridf) for g in fit.generic], columns=["term", "share", "ridf"]) \
             .to_csv(tmp / "generic_terms.csv", index=False, float_format="%.6f", lineterminator="\n")
+        for name, table in model_tables(fit).items():
+            table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6f", lineterminator="\n")
         fit.result.save(tmp / "model")
         (tmp / "model" / "phrases.tsv").write_text(phrases_to_tsv(fit.units.phrases), encoding="utf-8")
         with (tmp / "model" / "estimator.pkl").open("wb") as fh:
             pickle.dump({"estimator": fit.estimator, "terms": fit.vocabulary.terms}, fh, protocol=4)
+    return out
+
+
+def model_tables(fit: FitRun) -> dict[str, pd.DataFrame]:
+    """The tables only some models have: ``seed_words`` (where each seed word ranks in its topic),
+    ``topics_over_time`` (a dynamic model's top terms in each period).
+
+    Example:
+        >>> from topiclab.config import FitConfig
+        >>> from topiclab.pipeline import run
+        >>> model_tables(run(FitConfig().with_overrides(["model.k=3"]), cache_dir=None))
+        {}
+    """
+    out: dict[str, pd.DataFrame] = {}
+    if fit.seeds:
+        out["seed_words"] = seed_ranks(fit.result.topic_term, fit.result.terms, fit.seeds)
+    by_period = getattr(fit.estimator, "topic_term_by_period_", None)
+    if by_period is not None:
+        terms = fit.result.terms
+        rows = []
+        for period, topic_term in zip(fit.estimator.periods_, by_period):
+            order = np.argsort(-topic_term, axis=1, kind="stable")[:, :TOP_BY_PERIOD]
+            rows.extend((period, t, r + 1, terms[j], float(topic_term[t, j]))
+                        for t in range(len(order)) for r, j in enumerate(order[t]))
+        out["topics_over_time"] = pd.DataFrame(rows, columns=["period", "topic", "rank", "term", "weight"])
     return out
 
 

@@ -19,6 +19,7 @@ from topiclab.models.clusters import TfidfClusters
 from topiclab.models.lda import LDA
 from topiclab.models.nmf import NMF
 from topiclab.models.result import TopicModelResult
+from topiclab.models.stm import STM
 from topiclab.names import CLUSTER_METHODS, LDA_BACKENDS, MODELS
 
 
@@ -31,6 +32,8 @@ def build_estimator(model: str, k: int, seed: int, *, backend: str = "tomotopy",
     """
     if model == "lda":
         return LDA(k, backend=backend, random_state=seed, **params)
+    if model == "stm":
+        return STM(k, random_state=seed, **params)
     if backend not in LDA_BACKENDS:
         raise ConfigError(f"unknown backend {backend!r}; choose one of {', '.join(LDA_BACKENDS)} (lda only)")
     if model == "nmf":
@@ -40,18 +43,23 @@ def build_estimator(model: str, k: int, seed: int, *, backend: str = "tomotopy",
     raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
 
 
-def fit_estimator(counts: Any, model: str, k: int, seed: int, *, backend: str = "tomotopy", **params: Any) -> Any:
-    """Build the estimator for ``model`` (settings checked) and fit it on ``counts``."""
+def fit_estimator(counts: Any, model: str, k: int, seed: int, *, backend: str = "tomotopy",
+                  fit_params: dict[str, Any] | None = None, **params: Any) -> Any:
+    """Build the estimator for ``model`` (settings checked) and fit it on ``counts``.
+
+    ``fit_params``: what the estimator's ``fit`` takes beside the counts (an STM's ``metadata``).
+    """
     try:
         est = build_estimator(model, k, seed, backend=backend, **params)
     except TypeError as exc:
         raise ConfigError(f"unknown setting for model {model!r}: {exc}") from None
-    return est.fit(counts)
+    return est.fit(counts, **(fit_params or {}))
 
 
 def result_of(
     est: Any, terms: Sequence[str], *, model: str, k: int, seed: int, backend: str,
     unit_ids: Sequence[str] | None = None, doc_ids: Sequence[str] | None = None, params: dict[str, Any] | None = None,
+    names: Sequence[str] = (),
 ) -> TopicModelResult:
     """The :class:`TopicModelResult` of a fitted estimator.
 
@@ -72,6 +80,7 @@ def result_of(
         model, str(est.backend_), k, seed, tuple(terms),
         np.asarray(est.components_), np.asarray(est.doc_topic_), ids,
         tuple(doc_ids) if doc_ids is not None else ids, dict(params or {}), getattr(est, "priors_", None),
+        tuple(names),
     )
 
 

@@ -35,6 +35,8 @@ class LDA(CountModel):
     sampling); with the gensim backend ``alpha="asymmetric"`` fixes an asymmetric prior and
     ``"auto"`` learns one. ``max_iter``: passes over the corpus (sklearn, gensim; default 50)
     or Gibbs sweeps (tomotopy; default 500). tomotopy takes whole counts (fractions are cut).
+    ``seed_topics``: ``{topic: [column, ...]}``, seed words (by column) drawn into their topic by a
+    word prior (tomotopy only; :mod:`topiclab.models.seeding`).
 
     Fitted attributes: ``components_`` (k x terms, rows sum to 1), ``doc_topic_`` (units x k,
     rows sum to 1), ``priors_`` (a :class:`~topiclab.models.result.Priors`), ``n_iter_``,
@@ -48,8 +50,10 @@ class LDA(CountModel):
     """
 
     def __init__(self, n_components: int = 10, *, backend: str = "tomotopy", alpha: float | str | None = None,
-                 eta: float | None = None, max_iter: int | None = None, random_state: int = 0) -> None:
+                 eta: float | None = None, max_iter: int | None = None, random_state: int = 0,
+                 seed_topics: dict[int, list[int]] | None = None) -> None:
         self.n_components = n_components
+        self.seed_topics = seed_topics
         self.backend = backend
         self.alpha = alpha
         self.eta = eta
@@ -68,6 +72,12 @@ class LDA(CountModel):
         if self.eta is not None:
             check_number(self.eta, "eta", low=0, open_low=True)
         check_max_iter(self.max_iter)
+        for topic, columns in (self.seed_topics or {}).items():
+            if not 0 <= int(topic) < int(self.n_components):
+                raise ConfigError(f"seeded topic {topic} is not one of the {self.n_components} topics; give at most "
+                                  "k seeded topics")
+            if not columns:
+                raise ConfigError(f"seeded topic {topic} has no seed word; give each seeded topic at least one")
 
     @one_thread
     def fit(self, X: Any, y: Any = None) -> LDA:
@@ -77,7 +87,8 @@ class LDA(CountModel):
         self._check_settings()
         adapter: LDABackend = ADAPTERS[self.backend]()
         fitted = adapter.fit(counts, k=int(self.n_components), alpha=self.alpha, eta=self.eta,
-                             max_iter=self.max_iter, seed=int(self.random_state))
+                             max_iter=self.max_iter, seed=int(self.random_state),
+                             seed_topics={int(t): [int(j) for j in c] for t, c in (self.seed_topics or {}).items()})
         self.model_ = adapter
         self.components_ = rows_to_one(fitted.topic_term)
         self.doc_topic_ = rows_to_one(fitted.doc_topic)

@@ -34,8 +34,11 @@ class LDABackend(Protocol):
     name: str
 
     def fit(self, counts: sp.csr_matrix, *, k: int, alpha: Any, eta: float | None, max_iter: int | None,
-            seed: int) -> BackendFit:
-        """Fit on ``counts``; ``alpha``/``eta``/``max_iter`` ``None``: the backend's default."""
+            seed: int, seed_topics: dict[int, list[int]] | None = None) -> BackendFit:
+        """Fit on ``counts``; ``alpha``/``eta``/``max_iter`` ``None``: the backend's default.
+
+        ``seed_topics``: topic -> columns (seed words) drawn to that topic by a word prior.
+        """
         ...
 
     def infer(self, counts: sp.csr_matrix) -> np.ndarray:

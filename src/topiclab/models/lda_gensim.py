@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from topiclab.errors import ConfigError
 from topiclab.models.lda_backend import BackendFit
 from topiclab.models.result import Priors, prior_value
 
@@ -46,7 +47,9 @@ class GensimLDA:
         self.state = model.random_state.get_state() if model is not None else None
 
     def fit(self, counts: sp.csr_matrix, *, k: int, alpha: Any, eta: float | None, max_iter: int | None,
-            seed: int) -> BackendFit:
+            seed: int, seed_topics: dict[int, list[int]] | None = None) -> BackendFit:
+        if seed_topics:
+            raise ConfigError("seeded topics need LDA backend 'tomotopy' (word priors); leave --backend out")
         from gensim.models import LdaModel
 
         bow = bag_of_words(counts)

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from topiclab.errors import ConfigError
 from topiclab.models.lda_backend import BackendFit
 from topiclab.models.result import Priors, prior_value
 
@@ -27,7 +28,9 @@ class SklearnLDA:
         self.model = model
 
     def fit(self, counts: sp.csr_matrix, *, k: int, alpha: Any, eta: float | None, max_iter: int | None,
-            seed: int) -> BackendFit:
+            seed: int, seed_topics: dict[int, list[int]] | None = None) -> BackendFit:
+        if seed_topics:
+            raise ConfigError("seeded topics need LDA backend 'tomotopy' (word priors); leave --backend out")
         from sklearn.decomposition import LatentDirichletAllocation
 
         self.model = LatentDirichletAllocation(

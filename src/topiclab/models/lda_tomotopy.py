@@ -22,6 +22,9 @@ from topiclab.models.result import Priors, prior_value
 
 EMPTY = "\x00"  # the one word of a unit with none, so that it keeps its row
 ALPHA, ETA, SWEEPS, INFER_SWEEPS = 0.1, 0.01, 500, 100
+# a seed word's prior in its topic, and in the others as a share of eta: chosen on CSL's
+# disciplines (experiments/research_backends/seeded_csl.py)
+SEED_PRIOR, SEED_ELSEWHERE = 1.0, 0.01
 
 
 def unit_words(counts: sp.csr_matrix) -> list[list[str]]:
@@ -52,7 +55,7 @@ class TomotopyLDA:
         self.model = model
 
     def fit(self, counts: sp.csr_matrix, *, k: int, alpha: Any, eta: float | None, max_iter: int | None,
-            seed: int) -> BackendFit:
+            seed: int, seed_topics: dict[int, list[int]] | None = None) -> BackendFit:
         try:
             import tomotopy
         except ImportError:
@@ -63,6 +66,11 @@ class TomotopyLDA:
         model = tomotopy.LDAModel(k=k, alpha=alpha0, eta=eta0, seed=seed)
         for words in unit_words(counts):
             model.add_doc(words or [EMPTY])
+        for topic, columns in sorted((seed_topics or {}).items()):
+            for j in columns:
+                prior = [eta0 * SEED_ELSEWHERE] * k
+                prior[topic] = SEED_PRIOR
+                model.set_word_prior(str(j), prior)
         model.train(max_iter or SWEEPS, workers=1)
         self.model = model
         order = [int(w) if w != EMPTY else -1 for w in model.used_vocabs]

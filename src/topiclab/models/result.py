@@ -102,6 +102,20 @@ class TopicModelResult:
     doc_ids: tuple[str, ...]
     params: dict[str, Any] = field(default_factory=dict)
     priors: Priors | None = None
+    names: tuple[str, ...] = ()
+
+    def labels(self, n: int = 3) -> list[str]:
+        """Each topic's name: a seeded topic's own, else its top ``n`` terms joined by spaces.
+
+        Example:
+            >>> r = TopicModelResult("lda", "tomotopy", 2, 0, ("港口", "航运", "芯片"),
+            ...                      np.array([[.6, .3, .1], [.1, .2, .7]]), np.eye(2), ("a", "b"), ("a", "b"),
+            ...                      names=("港口航运", ""))
+            >>> r.labels(2)
+            ['港口航运', '芯片 航运']
+        """
+        tops = self.top_terms(n)
+        return [(self.names[t] if t < len(self.names) and self.names[t] else " ".join(tops[t])) for t in range(self.k)]
 
     def top_terms(self, n: int = 10) -> list[list[str]]:
         """The ``n`` highest-weighted terms of each topic (ties broken by term order)."""
@@ -113,14 +127,15 @@ class TopicModelResult:
         return np.asarray(self.doc_topic.argmax(axis=1))
 
     def topics_frame(self, n: int = 30) -> pd.DataFrame:
-        """``topic, rank, term, weight`` for the top ``n`` terms of each topic."""
+        """``topic, rank, term, weight, label`` for the top ``n`` terms of each topic (``label``: :meth:`labels`)."""
         order = np.argsort(-self.topic_term, axis=1, kind="stable")[:, :n]
+        labels = self.labels()
         rows = [
-            (t, r + 1, self.terms[j], float(self.topic_term[t, j]))
+            (t, r + 1, self.terms[j], float(self.topic_term[t, j]), labels[t])
             for t in range(self.k)
             for r, j in enumerate(order[t])
         ]
-        return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
+        return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight", "label"])
 
     def save(self, folder: Path) -> None:
         """Write ``result.npz`` and ``result.json`` into ``folder``; :func:`load_result` reads them."""
@@ -129,7 +144,8 @@ class TopicModelResult:
             np.savez_compressed(fh, topic_term=self.topic_term, doc_topic=self.doc_topic)
         meta = {"model": self.model, "backend": self.backend, "k": self.k, "seed": self.seed,
                 "terms": list(self.terms), "unit_ids": list(self.unit_ids), "doc_ids": list(self.doc_ids),
-                "params": self.params, "priors": self.priors.to_json() if self.priors is not None else None}
+                "params": self.params, "priors": self.priors.to_json() if self.priors is not None else None,
+                "names": list(self.names)}
         with atomic_file(folder / "result.json") as fh:
             json.dump(meta, fh, ensure_ascii=False, sort_keys=True)
 
@@ -154,4 +170,5 @@ def load_result(folder: Path) -> TopicModelResult:
     return TopicModelResult(meta["model"], meta["backend"], meta["k"], meta["seed"], tuple(meta["terms"]),
                             arrays["topic_term"], arrays["doc_topic"], tuple(meta["unit_ids"]),
                             tuple(meta["doc_ids"]), meta["params"],
-                            Priors.from_json(meta["priors"]) if meta.get("priors") is not None else None)
+                            Priors.from_json(meta["priors"]) if meta.get("priors") is not None else None,
+                            tuple(meta.get("names", ())))
