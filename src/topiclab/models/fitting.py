@@ -16,6 +16,7 @@ from scipy import sparse
 
 from topiclab.errors import ConfigError
 from topiclab.models.clusters import TfidfClusters
+from topiclab.models.dtm import DTM
 from topiclab.models.lda import LDA
 from topiclab.models.nmf import NMF
 from topiclab.models.result import TopicModelResult
@@ -34,6 +35,8 @@ def build_estimator(model: str, k: int, seed: int, *, backend: str = "tomotopy",
         return LDA(k, backend=backend, random_state=seed, **params)
     if model == "stm":
         return STM(k, random_state=seed, **params)
+    if model == "dtm":
+        return DTM(k, random_state=seed, **params)
     if backend not in LDA_BACKENDS:
         raise ConfigError(f"unknown backend {backend!r}; choose one of {', '.join(LDA_BACKENDS)} (lda only)")
     if model == "nmf":

@@ -26,7 +26,8 @@ import pandas as pd
 
 from topiclab.errors import ConfigError
 
-_TERM = re.compile(r"^(?:(?P<fn>s|factor|C)\(\s*(?P<arg>[^,()]+?)\s*(?:,\s*df\s*=\s*(?P<df>\d+)\s*)?\)|(?P<col>[^()+~]+))$")
+_TERM = re.compile(r"^(?:(?P<fn>s|factor|C)\(\s*(?P<arg>[^,()]+?)\s*(?:,\s*df\s*=\s*(?P<df>\d+)\s*)?\)"
+                   r"|(?P<col>[^()+~]+))$")
 
 
 @dataclass(frozen=True)
@@ -184,15 +185,15 @@ def _term_block(term: Term, col: pd.Series, levels: tuple[str, ...] | None,
     x = col.to_numpy(dtype=float)
     if term.kind == "linear":
         return x[:, None], [term.column], None
-    import topica
+    from topica.design import bs, s  # R's bs() and stm's s(), column for column
 
     if spline is None:
-        basis, _ = topica.s(x, term.df, name=term.column)
+        basis, _ = s(x, term.df, name=term.column)
         df = np.asarray(basis).shape[1]
         knots, boundary = _knots(x, df)
         spline = (df, knots, boundary)
     df, knots, boundary = spline
-    basis, _ = topica.bs(x, knots=list(knots), boundary_knots=list(boundary), degree=3)
+    basis, _ = bs(x, knots=list(knots), boundary_knots=list(boundary), degree=3)
     basis = np.asarray(basis, dtype=float)
     return basis, [f"s({term.column}){i + 1}" for i in range(basis.shape[1])], spline
 
