@@ -30,7 +30,7 @@ from typing import Any
 from topiclab.errors import InputError
 
 MANIFEST = "manifest.json"
-KINDS = ("run", "sweep", "compare", "report")
+KINDS = ("run", "sweep", "compare", "report", "sheets", "key")
 # what a run folder held before manifests listed their files (topiclab 0.1 run folders)
 _LEGACY_RUN_FILES = frozenset({"topics.csv", "doc_topics.csv", "unit_topics.csv", "metrics.json", "config.toml",
                                MANIFEST, "timings.json", "tokens.jsonl", "model"})

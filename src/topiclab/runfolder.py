@@ -17,6 +17,8 @@
 ``boilerplate.csv``       ``reason, documents, text``: the boilerplate lines removed before
                           segmentation (page chrome, mastheads, datelines, repeated lines)
 ``generic_terms.csv``     ``term, share, ridf``: the generic words left out of the vocabulary
+``topic_quality.csv``     ``topic, exclusivity, npmi, frex_terms``: each topic's exclusivity
+                          and coherence, and its top terms by FREX (frequent and exclusive)
 ``seed_words.csv``        seeded topics only: ``topic, label, word, in_vocabulary, rank,
                           weight``, where each seed word ranks among its topic's terms
 ``topics_over_time.csv``  ``--model dtm`` only: ``period, topic, rank, term, weight``
@@ -52,6 +54,7 @@ from topiclab.models.seeding import seed_ranks
 from topiclab.preprocess.output import write_units_jsonl
 from topiclab.preprocess.phrases import phrases_to_tsv
 from topiclab.preprocess.segment import engine_version
+from topiclab.validation import term_counts, topic_quality
 
 if TYPE_CHECKING:  # readers of run folders (compare, report) need none of the fitting code
     from topiclab.pipeline import FitRun
@@ -126,6 +129,10 @@ def write_run(fit: FitRun, out: Path, *, overwrite: bool = False, embed: Corpus 
             .to_csv(tmp / "boilerplate.csv", index=False, lineterminator="\n")
         pd.DataFrame([(g.term, g.share, g.ridf) for g in fit.generic], columns=["term", "share", "ridf"]) \
             .to_csv(tmp / "generic_terms.csv", index=False, float_format="%.6f", lineterminator="\n")
+        tokens = fit.units.tokens
+        topic_quality(fit.result.topic_term, fit.result.terms, term_counts(tokens, fit.result.terms), texts=tokens,
+                      top_n=fit.config.run.top_n).to_csv(tmp / "topic_quality.csv", index=False, float_format="%.6f",
+                                                         lineterminator="\n")
         for name, table in model_tables(fit).items():
             table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6f", lineterminator="\n")
         fit.result.save(tmp / "model")

@@ -47,7 +47,23 @@ def topic_stability(topic_terms: Sequence[np.ndarray]) -> float:
     return float(np.mean([matched_similarity(topic_terms[i], topic_terms[j]) for i, j in pairs]))
 
 
-SWEEP_METRICS = ("npmi", "c_v", "umass", "diversity")
+SWEEP_METRICS = ("npmi", "c_v", "umass", "diversity", "exclusivity")
+
+
+def frontier(x: Sequence[float], y: Sequence[float]) -> np.ndarray:
+    """Which points are not dominated when both ``x`` and ``y`` are better higher: no other point is at
+    least as high on both and higher on one (the coherence-exclusivity frontier of stm's ``searchK``
+    plots; Roberts, Stewart & Tingley 2019). A point with a missing value is never on it.
+
+    Example:
+        >>> frontier([0.1, 0.2, 0.05, 0.2], [9.0, 8.0, 8.5, 7.0]).tolist()
+        [True, True, False, False]
+    """
+    a, b = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    ok = ~(np.isnan(a) | np.isnan(b))
+    at_least = (a[None, :] >= a[:, None]) & (b[None, :] >= b[:, None]) & ok[None, :]
+    better = (a[None, :] > a[:, None]) | (b[None, :] > b[:, None])
+    return ok & ~(at_least & better).any(axis=1)
 
 
 def parse_k_range(text: str) -> list[int]:

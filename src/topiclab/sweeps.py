@@ -1,4 +1,9 @@
-"""Sweeps: fit every k x seed on one prepared corpus and summarise coherence, diversity and stability.
+"""Sweeps: fit every k x seed on one prepared corpus and summarise coherence, exclusivity, diversity and stability.
+
+Each fit's ``exclusivity`` is the mean over its topics of stm's exclusivity (weight 0.7, over the
+``run.top_n`` terms that coherence scores, 10 by default; :func:`topiclab.validation.exclusivity`);
+the summary marks the k whose mean NPMI and exclusivity no other k beats on both (``frontier``),
+as stm's ``searchK`` plots coherence against exclusivity.
 
 Fits run in ``workers`` processes; rows come back in (k, seed) order and each fit is seeded by
 its own settings, so the tables are the same whatever the worker count.
@@ -16,13 +21,16 @@ from tqdm import tqdm
 
 from topiclab.config import FitConfig
 from topiclab.pipeline import Prepared, fit_prepared
-from topiclab.select import SWEEP_METRICS, check_sweep, topic_stability
+from topiclab.select import SWEEP_METRICS, check_sweep, frontier, topic_stability
+from topiclab.validation import exclusivity
 
 
 def _fit_one(args: tuple) -> tuple[int, int, dict, np.ndarray]:
     prepared, config = args
     fit = fit_prepared(prepared, config)
-    return config.model.k, config.model.seed, fit.metrics, fit.result.topic_term
+    excl = exclusivity(fit.result.topic_term, n=config.run.top_n)  # over the words coherence scores
+    metrics = {**fit.metrics, "exclusivity": round(float(excl.mean()), 6)}
+    return config.model.k, config.model.seed, metrics, fit.result.topic_term
 
 
 def sweep(prepared: Prepared, config: FitConfig, ks: Sequence[int], seeds: Sequence[int], *, workers: int = 1,
@@ -30,7 +38,8 @@ def sweep(prepared: Prepared, config: FitConfig, ks: Sequence[int], seeds: Seque
     """Fit every (k, seed), in ``workers`` processes; return ``(runs, summary)`` DataFrames.
 
     ``runs`` has one row a fit with every metric; ``summary`` one row a k: metric means and
-    ``stability`` across seeds. Rows are in (k, seed) order whatever the worker count.
+    ``stability`` across seeds, and ``frontier`` (True for a k on the NPMI-exclusivity frontier).
+    Rows are in (k, seed) order whatever the worker count.
 
     Example:
         >>> from topiclab.pipeline import prepare
@@ -38,6 +47,8 @@ def sweep(prepared: Prepared, config: FitConfig, ks: Sequence[int], seeds: Seque
         >>> runs, summary = sweep(prepare(config, cache_dir=None), config, [3, 5], [1, 2])
         >>> len(runs), summary["k"].tolist(), bool(summary["stability"].between(0, 1).all())
         (4, [3, 5], True)
+        >>> bool(runs["exclusivity"].between(0, 10).all()), bool(summary["frontier"].any())
+        (True, True)
     """
     check_sweep(ks, seeds, workers=workers)
     jobs = [(prepared, config.with_overrides([f"model.k={k}", f"model.seed={s}"])) for k in ks for s in seeds]
@@ -66,4 +77,6 @@ def sweep(prepared: Prepared, config: FitConfig, ks: Sequence[int], seeds: Seque
         terms = [tt for kk, _, _, tt in results if kk == k]
         row["stability"] = round(topic_stability(terms), 6) if len(terms) > 1 else float("nan")
         rows.append(row)
-    return runs, pd.DataFrame(rows)
+    summary = pd.DataFrame(rows)
+    summary["frontier"] = frontier(summary["npmi"], summary["exclusivity"])
+    return runs, summary
