@@ -31,10 +31,11 @@ from topiclab.apply import FittedModel, load_model
 from topiclab.compare_runs import Comparison, compare_documents, load_run_table, tokens_by_document
 from topiclab.config import FitConfig
 from topiclab.corpus import Corpus, assign_regions, corpus_from_data
+from topiclab.curation import resolve_labels, seeded_names
 from topiclab.errors import ConfigError, InputError
 from topiclab.models.result import Priors, load_result
 from topiclab.pipeline import FitRun, fit_prepared, prepare
-from topiclab.plots import metrics_vs_k, save_figure, topic_labels
+from topiclab.plots import coherence_exclusivity, metrics_vs_k, save_figure
 from topiclab.preprocess.page_boilerplate import REPEATED_REASONS
 from topiclab.preprocess.phrases import phrases_to_tsv
 from topiclab.runfolder import damaged, require_run_files, write_run
@@ -257,7 +258,9 @@ def compare(
     ``result``: a :class:`Result` or a run folder. Returns a Comparison: ``prevalence``,
     ``differences``, ``divergence``, ``effects``, ``distinctive_terms`` … tables, ``plot(kind)``
     and ``save(folder)``. Documents are resampled whole (a paragraph-level fit's paragraphs
-    stay together); groups under ``min_docs`` documents are flagged and never significant.
+    stay together); groups under ``min_docs`` documents are flagged and never significant. The
+    run's labels (``config.labels``; a run folder's ``labels.toml``) name the topics, merge them
+    and leave excluded ones out (:mod:`topiclab.curation`); ``topic_labels`` lists every topic.
 
     Example:
         >>> texts = ["上海张江集成电路芯片产业"] * 6 + ["浙江宁波港口物流航运"] * 6
@@ -267,34 +270,45 @@ def compare(
     """
     if not isinstance(result, Result):
         result = load(result)
+    seeded = (getattr(result.run.result, "names", ()) if result.run is not None
+              else seeded_names(result.folder / "model") if result.folder is not None else ())
+    curation = resolve_labels(result.config.labels, result.topics, result.k, seeded=seeded)
     return compare_documents(result.documents, result.tokens, result.topic_term, result.terms, by=by,
-                             alpha=_doc_topic_prior(result), labels=topic_labels(result.topics), ci=ci, n_boot=n_boot,
+                             alpha=_doc_topic_prior(result), curation=curation, ci=ci, n_boot=n_boot,
                              seed=seed, min_docs=min_docs, covariates=covariates, reference=reference,
                              source=result.folder)
 
 
 @dataclass(frozen=True)
 class Sweep:
-    """Every fit of a sweep (``runs``), the means by k with stability across seeds (``summary``)."""
+    """Every fit of a sweep (``runs``, with each fit's mean exclusivity), the means by k with stability
+    across seeds and the coherence-exclusivity ``frontier`` (``summary``)."""
 
     runs: pd.DataFrame
     summary: pd.DataFrame
     config: FitConfig
 
     def plot(self) -> Any:
-        """Coherence, diversity and stability against k (a matplotlib Figure)."""
-        return metrics_vs_k(self.summary)
+        """Coherence, exclusivity, diversity and stability against k (a matplotlib Figure)."""
+        return metrics_vs_k(self.summary, ("npmi", "c_v", "exclusivity", "diversity", "stability"))
+
+    def plot_frontier(self) -> Any:
+        """Each fit's NPMI against its exclusivity, means by k and their frontier (stm's ``searchK`` view)."""
+        return coherence_exclusivity(self.runs, self.summary)
 
     def save(self, out: Path | str, *, overwrite: bool = False) -> Path:
-        """Write ``runs.csv``, ``summary.csv``, ``config.toml`` and the figure into the folder ``out``."""
+        """Write ``runs.csv``, ``summary.csv``, ``config.toml`` and the figures (``metrics_vs_k``,
+        ``coherence_exclusivity``, PNG and SVG) into the folder ``out``."""
         out = Path(out)
         check_destination(out, overwrite=overwrite, protect=self.config.input_files(), kind="sweep")
         fig = self.plot()
+        frontier = self.plot_frontier()
         with atomic_dir(out, overwrite=overwrite, kind="sweep", protect=self.config.input_files()) as tmp:
             self.runs.to_csv(tmp / "runs.csv", index=False, float_format="%.6f", lineterminator="\n")
             self.summary.to_csv(tmp / "summary.csv", index=False, float_format="%.6f", lineterminator="\n")
             (tmp / "config.toml").write_text(self.config.to_toml(relative_to=out), encoding="utf-8")
             save_figure(fig, tmp, "metrics_vs_k")
+            save_figure(frontier, tmp, "coherence_exclusivity")
         return out
 
 

@@ -27,6 +27,7 @@ from topiclab.names import (
     LDA_BACKENDS,
     MODELS,
     ON_ERROR,
+    TIME_BINS,
     UNITS,
     VERSION,
 )
@@ -178,7 +179,8 @@ def _add_fit_args(p: argparse.ArgumentParser, *, single: bool = True) -> None:
     g.add_argument("--config", type=Path, default=None, metavar="FILE", help="a config.toml (e.g. from a run folder)")
     g.add_argument("--model", choices=MODELS, default=None,
                    help="nmf (the default: the most coherent across eight genres, experiments/genre_defaults), "
-                   "lda, kmeans or agglomerative")
+                   "lda (with --seed-words for seeded topics), kmeans, agglomerative, stm (covariates in the fit: "
+                   "--prevalence) or dtm (topics whose words change over time: --time-col)")
     g.add_argument("--backend", choices=LDA_BACKENDS, default=None,
                    help="LDA implementation: tomotopy (Gibbs sampling, the default), sklearn or gensim")
     if single:
@@ -186,6 +188,16 @@ def _add_fit_args(p: argparse.ArgumentParser, *, single: bool = True) -> None:
         g.add_argument("--seed", type=int, default=None, metavar="S",
                        help="random seed, 0 to 4294967295 (default: 1)")
     g.add_argument("--label-col", default=None, metavar="C", help="metadata column of known labels (NMI, ARI, purity)")
+    g.add_argument("--prevalence", default=None, metavar="FORMULA",
+                   help='with --model stm: the covariates of topic prevalence, e.g. "~ region + s(year)" (columns; '
+                   "s(x) a smooth; text columns categorical); compare then reports the model's own effects")
+    g.add_argument("--seed-words", default=None, type=Path, metavar="FILE",
+                   help='with --model lda: a TOML file of seeded topics, one a line: 营商环境 = ["营商环境", "审批"]; '
+                   "seeded topics come first and carry their names, --k beyond them adds free topics")
+    g.add_argument("--time-col", default=None, metavar="C",
+                   help="with --model dtm: metadata column of each document's date or year (the time slices)")
+    g.add_argument("--time-bin", default=None, choices=TIME_BINS,
+                   help="with --model dtm: the length of a time slice (default: year)")
 
     v = p.add_argument_group("vocabulary")
     v.add_argument("--no-generic", dest="generic", action="store_const", const=False, default=None,
@@ -213,7 +225,9 @@ def _fit_config(args: argparse.Namespace) -> Any:
         "input.id_col": args.id_col, "input.label_col": args.label_col, "input.sep": _sep(args),
         "input.on_error": args.on_error if args.on_error != "stop" else None,
         "input.region_col": args.region_col, "input.region_map": str(args.region_map) if args.region_map else None,
-        "model.name": args.model, "model.backend": args.backend,
+        "model.name": args.model, "model.backend": args.backend, "model.prevalence": args.prevalence,
+        "model.seed_words": str(args.seed_words) if args.seed_words else None, "model.time_col": args.time_col,
+        "model.time_bin": args.time_bin,
         "model.k": getattr(args, "k", None), "model.seed": getattr(args, "seed", None),
         "run.workers": args.workers, "vectorize.generic": args.generic,
         "vectorize.keep_terms": str(args.keep_terms) if args.keep_terms else None,
@@ -278,10 +292,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_fit)
     p = sub.add_parser(
         "sweep",
-        help="fit every k x seed and compare coherence, diversity and stability",
+        help="fit every k x seed and compare coherence, exclusivity, diversity and stability",
         description="Preprocess INPUT once, fit the configured model for every k and seed (in parallel with "
-        "--workers), and write runs.csv (every fit), summary.csv (means by k and stability across seeds: "
-        "topics matched by the Hungarian algorithm), metrics_vs_k.png/.svg and config.toml into --out.",
+        "--workers), and write runs.csv (every fit), summary.csv (means by k, exclusivity, the coherence-"
+        "exclusivity frontier as stm's searchK, and stability across seeds: topics matched by the Hungarian "
+        "algorithm), metrics_vs_k.png/.svg, coherence_exclusivity.png/.svg and config.toml into --out.",
     )
     _add_source_args(p, optional_input=True)
     _add_fit_args(p, single=False)
@@ -332,6 +347,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overwrite", action="store_true",
                    help="replace --out in one step if it is a folder topiclab wrote and holds nothing else")
     p.set_defaults(func=_cmd_report)
+    from topiclab.cli_intrusion import add_parser as add_intrusion_parsers  # intrusion, intrusion-score
+    add_intrusion_parsers(sub)
+    from topiclab.cli_label import add_parser as add_label_parser  # label: names, merges, exclusions
+    add_label_parser(sub)
     return parser
 
 
@@ -429,8 +448,13 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     if label:
         print(f"agreement with {label}: nmi {m[f'nmi_{label}']:.4f}, ari {m[f'ari_{label}']:.4f}, "
               f"purity {m[f'purity_{label}']:.4f}")
+    seeded = list(run.seeds)
     for t, words in enumerate(result.top_terms(8)):
-        print(f"  topic {t}: {' '.join(words)}")
+        name = f" [{seeded[t]}]" if t < len(seeded) else ""
+        print(f"  topic {t}{name}: {' '.join(words)}")
+    if run.seeds_missing:
+        lost = "; ".join(f"{name}: {' '.join(words)}" for name, words in run.seeds_missing.items())
+        print(f"seed words not in the vocabulary (ranks of the others in seed_words.csv): {lost}")
     for source in run.corpus.sources:
         if source.skipped:
             print(f"skipped: {len(source.skipped)} unreadable file(s) or row(s) of {source.path} "

@@ -5,6 +5,17 @@ grouping column), their tokens, the topic-term weights and, for LDA, the fitted 
 prior (so the effects carry the model's own uncertainty); it returns a :class:`Comparison`,
 whose :meth:`~Comparison.save` writes a ``compare-COLUMN`` folder atomically. ``topiclab.compare``
 and ``topiclab compare`` call it.
+
+With the run's labels (a :class:`~topiclab.curation.Curation`, see :mod:`topiclab.curation`),
+every table compares the compared topics only: a merge is one topic, numbered by its first
+member, excluded topics are left out, and ``topic_labels.csv`` lists every topic with its label
+and status. The tables with a ``topic`` column carry its ``label``. Proportions are not
+renormalised, with two exceptions where a whole distribution is needed: for LDA the effects'
+posterior draws keep the excluded topics as one remainder component (a Dirichlet's components
+summed are Dirichlet with the parameters summed, so the compared topics' draws are exact), and
+the Jensen–Shannon divergence compares the groups' mean shares of the compared topics divided by
+their total. Within a merge, terms by topic use the members' term weights averaged by their
+share of the corpus.
 """
 
 from __future__ import annotations
@@ -27,13 +38,16 @@ from topiclab.comparisons import (
     prevalence,
     topic_columns,
 )
+from topiclab.config import LabelsConfig
+from topiclab.curation import Curation, resolve_labels
 from topiclab.distinctive import distinctive_terms, distinctive_terms_by_topic
 from topiclab.errors import ConfigError, InputError
 from topiclab.plots import differences_forest, prevalence_heatmap, prevalence_intervals, save_figure
 from topiclab.runfolder import read_run_tokens, require_run_files
 
 REQUIRED = ("doc_topics.csv", "tokens.jsonl", "manifest.json")
-TABLES = ("prevalence", "differences", "distinctive_terms", "distinctive_terms_by_topic", "divergence", "effects")
+TABLES = ("prevalence", "differences", "distinctive_terms", "distinctive_terms_by_topic", "divergence", "effects",
+          "topic_labels")
 FIGURES = {"heatmap": "prevalence_heatmap", "intervals": "prevalence_intervals", "forest": "differences_forest"}
 
 
@@ -125,7 +139,7 @@ def compare_documents(
     frame: pd.DataFrame, tokens: dict[str, list[str]], topic_term: Any, terms: Sequence[str], *, by: str = "region",
     alpha: float | np.ndarray | None = None, labels: dict[int, str] | None = None, ci: float = 0.95, n_boot: int = 2000,
     seed: int = 0, min_docs: int = 5, covariates: Sequence[str] = (), reference: str | None = None,
-    source: Path | None = None,
+    source: Path | None = None, curation: Curation | None = None,
 ) -> Comparison:
     """Every comparison of the groups in ``frame[by]`` (documents without a group are left out).
 
@@ -133,7 +147,9 @@ def compare_documents(
     each document's tokens; ``alpha``: the LDA document-topic prior (a number, or one value a
     topic), None for other models;
     ``reference``: the group every other is compared with (default: pairs of all groups, and
-    effects against the first in sorted order).
+    effects against the first in sorted order); ``curation``: the run's names, merges and
+    exclusions (default: none, topics labelled by their top terms); ``labels``: the figures'
+    topic labels (default: the curation's).
 
     Example:
         >>> f = pd.DataFrame({"doc_id": list("abcdef"), "region": ["上海"] * 3 + ["江苏"] * 3, "n_tokens": [2] * 6,
@@ -157,6 +173,10 @@ def compare_documents(
         columns = [c for c in frame.columns if not c.startswith("topic_") and c not in ("dominant_topic", "n_tokens")]
         raise ConfigError(f"no column {by!r} to group by; columns are {columns}")
     frame = frame[frame[by].notna() & frame[topic_columns(frame)].notna().all(axis=1)]
+    topic_term = np.asarray(topic_term, dtype=float)
+    k = len(topic_columns(frame))
+    if curation is None:
+        curation = resolve_labels(LabelsConfig(), top_terms_frame(topic_term, terms), k)
     sizes = frame[by].astype(str).value_counts()
     if reference is not None and reference not in sizes.index:
         raise ConfigError(f"reference group {reference!r} is not a value of {by!r}; "
@@ -166,19 +186,94 @@ def compare_documents(
         notes.append(f"every one of the {len(sizes)} groups of {by!r} has fewer than min_docs = {min_docs} documents "
                      f"(largest: {sizes.max()}); all are flagged small and none is marked significant: compare "
                      "coarser groups (e.g. regions instead of provinces) or lower --min-docs knowingly")
+    if curation.excluded:
+        shown = ", ".join(f"{t} · {curation.labels[t]}" for t in curation.excluded)
+        notes.append(f"excluded from the comparison (labels.toml): {shown}; listed in topic_labels.csv")
     docs = [tokens.get(d, []) for d in frame["doc_id"]]
     groups = frame[by].astype(str).tolist()
-    topic_term = np.asarray(topic_term, dtype=float)
+    rest = bool(curation.excluded)
+    compared = curation.documents(frame)
+    with_rest = curation.documents(frame, excluded="rest") if rest else compared
+    theta = frame[topic_columns(frame)].to_numpy(dtype=float)
+    mass = (theta * frame["n_tokens"].to_numpy(dtype=float)[:, None]).sum(axis=0)
+    phi = _grouped_topic_term(topic_term, mass, curation)
+    prior = None if alpha is None else curation.sums(np.broadcast_to(np.asarray(alpha, dtype=float), (k,)), rest=rest)
     tables = {
-        "prevalence": prevalence(frame, by, n_boot=n_boot, ci=ci, seed=seed, min_docs=min_docs),
-        "differences": differences(frame, by, n_boot=n_boot, n_perm=n_boot, ci=ci, seed=seed, min_docs=min_docs,
+        "prevalence": prevalence(compared, by, n_boot=n_boot, ci=ci, seed=seed, min_docs=min_docs),
+        "differences": differences(compared, by, n_boot=n_boot, n_perm=n_boot, ci=ci, seed=seed, min_docs=min_docs,
                                    reference=reference),
         "distinctive_terms": distinctive_terms(docs, groups, min_docs=min_docs),
         "distinctive_terms_by_topic": distinctive_terms_by_topic(
-            docs, groups, frame[topic_columns(frame)].to_numpy(dtype=float), topic_term, list(terms),
+            docs, groups, with_rest[topic_columns(with_rest)].to_numpy(dtype=float), phi, list(terms),
             min_docs=min_docs),
-        "divergence": divergence(frame, by, n_perm=n_boot, seed=seed, min_docs=min_docs),
-        "effects": effects(frame, by, covariates=covariates, alpha=alpha, n_sims=min(n_boot, 1000), ci=ci, seed=seed,
-                           reference=reference),
+        "divergence": _divergence(compared, by, rest, notes, n_perm=n_boot, seed=seed, min_docs=min_docs),
+        "effects": effects(compared if prior is None else with_rest, by, covariates=covariates, alpha=prior,
+                           n_sims=min(n_boot, 1000), ci=ci, seed=seed, reference=reference),
     }
-    return Comparison(by, tables, labels, tuple(notes), ci, source)
+    tables = {name: _numbered(table, curation) for name, table in tables.items()}
+    tables["topic_labels"] = curation.table()
+    return Comparison(by, tables, labels if labels is not None else curation.display(), tuple(notes), ci, source)
+
+
+def top_terms_frame(topic_term: Any, terms: Sequence[str], n: int = 3) -> pd.DataFrame:
+    """``topic, rank, term, weight`` of each topic's ``n`` top terms (ties by term order).
+
+    Example:
+        >>> top_terms_frame([[.1, .6, .3]], ["港口", "芯片", "产业"], 2)["term"].tolist()
+        ['芯片', '产业']
+    """
+    weights = np.asarray(topic_term, dtype=float)
+    order = np.argsort(-weights, axis=1, kind="stable")[:, :n]
+    rows = [(t, r + 1, terms[j], float(weights[t, j])) for t in range(len(order)) for r, j in enumerate(order[t])]
+    return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
+
+
+def _numbered(table: pd.DataFrame, curation: Curation) -> pd.DataFrame:
+    """The comparisons number topics by position: give each row its topic's own number and label,
+    and drop the excluded topics' remainder (the position after the compared topics)."""
+    if "topic" not in table.columns:
+        return table
+    numbers = curation.compared
+    out = table[table["topic"] < len(numbers)].reset_index(drop=True)
+    out["topic"] = [numbers[p] for p in out["topic"]]
+    out.insert(list(out.columns).index("topic") + 1, "label", [curation.labels[t] for t in out["topic"]])
+    return out
+
+
+def _grouped_topic_term(topic_term: np.ndarray, mass: np.ndarray, curation: Curation) -> np.ndarray:
+    """A row a compared topic (and one for the excluded ones, if any): a topic's own row, a group's
+    members' rows averaged by their share of the corpus (``mass``)."""
+    parts = [*curation.groups, *([curation.excluded] if curation.excluded else [])]
+    rows = []
+    for group in parts:
+        members = list(group)
+        w = mass[members]
+        rows.append(topic_term[members[0]] if len(members) == 1 else
+                    (w[:, None] * topic_term[members]).sum(axis=0) / max(float(w.sum()), 1e-300))
+    return np.vstack(rows)
+
+
+def _divergence(compared: pd.DataFrame, by: str, rest: bool, notes: list[str], **settings: Any) -> pd.DataFrame:
+    """:func:`divergence` of the groups' distributions over the compared topics (see the module docstring)."""
+    if not rest:
+        return divergence(compared, by, **settings)
+    shares = _shares_of_compared(compared)
+    totals = shares.groupby(shares[by].astype(str))["n_tokens"].sum()
+    empty = [str(g) for g, total in totals.items() if total <= 0]
+    if empty:
+        notes.append(f"no words of group(s) {', '.join(empty)} are in the compared topics (all in excluded ones): "
+                     "their divergence is NaN")
+    with np.errstate(invalid="ignore", divide="ignore"):  # such a group's mean distribution is 0/0
+        table = divergence(shares, by, **settings)
+    table.loc[table["jsd"].isna(), ["perm_mean", "p_value"]] = np.nan
+    return table
+
+
+def _shares_of_compared(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each document's shares of the compared topics divided by their total, weighted by its tokens in
+    them: a group's weighted mean is then its mean distribution over the compared topics."""
+    cols = topic_columns(frame)
+    total = frame[cols].sum(axis=1).to_numpy(dtype=float)
+    props = np.divide(frame[cols].to_numpy(dtype=float), total[:, None], out=np.zeros((len(frame), len(cols))),
+                      where=total[:, None] > 0)
+    return frame.assign(**{c: props[:, i] for i, c in enumerate(cols)}, n_tokens=frame["n_tokens"] * total)

@@ -169,8 +169,9 @@ class ModelConfig:
                 out["eta"] = self.eta
         elif self.name == "nmf":
             out["max_iter"] = self.max_iter or 400
-        elif self.name == "stm":
-            out["prevalence"] = self.prevalence
+        elif self.name in ("stm", "dtm"):
+            if self.name == "stm":
+                out["prevalence"] = self.prevalence
             if self.max_iter:
                 out["max_iter"] = self.max_iter
         else:

@@ -248,14 +248,19 @@ def _forest_rows(ax: Any, rows: list[Any]) -> None:
     ax.axvline(0, color="black", lw=0.8)
 
 
-def top_terms_grid(topics: pd.DataFrame, n: int = 8, ncols: int = 5) -> Any:
+def top_terms_grid(topics: pd.DataFrame, n: int = 8, ncols: int = 5, labels: dict[int, str] | None = None) -> Any:
     """Bar grid: one panel a topic, its ``n`` top terms by weight, from a ``topic, rank, term, weight`` table.
+
+    ``labels``: each panel's title (default ``topic N``), e.g. a run's names
+    (:meth:`topiclab.curation.Curation.titles`).
 
     Example:
         >>> t = pd.DataFrame({"topic": [0, 0, 1, 1], "rank": [1, 2, 1, 2], "term": ["芯片", "产业", "生态", "保护"],
         ...                   "weight": [0.3, 0.2, 0.4, 0.1]})
         >>> [ax.get_title() for ax in top_terms_grid(t).axes]
         ['topic 0', 'topic 1']
+        >>> [ax.get_title() for ax in top_terms_grid(t, labels={1: "1 · 生态保护"}).axes]
+        ['topic 0', '1 · 生态保护']
     """
     ids = sorted(int(t) for t in topics["topic"].unique())
     ncols = max(1, min(ncols, len(ids)))
@@ -270,7 +275,7 @@ def top_terms_grid(topics: pd.DataFrame, n: int = 8, ncols: int = 5) -> Any:
             ax.set_yticks(range(len(part)), list(part["term"]), fontsize=8)
             ax.invert_yaxis()
             ax.tick_params(axis="x", labelsize=6)
-            ax.set_title(f"topic {t}", fontsize=9)
+            ax.set_title((labels or {}).get(t, f"topic {t}"), fontsize=9)
         fig.suptitle("Top terms per topic (weight in the topic)", fontsize=10)
         fig.tight_layout()
     return fig
@@ -352,5 +357,47 @@ def metrics_vs_k(summary: Any, metrics: tuple[str, ...] = ("npmi", "c_v", "diver
             ax.set_title(name)
             ax.grid(alpha=0.3)
         fig.suptitle("Topic quality against k (mean over seeds)")
+        fig.tight_layout()
+    return fig
+
+
+def coherence_exclusivity(runs: pd.DataFrame, summary: pd.DataFrame | None = None, *, x: str = "npmi",
+                          y: str = "exclusivity") -> Any:
+    """A sweep's fits as points, coherence against exclusivity, coloured by k (stm's ``searchK`` view;
+    Roberts, Stewart & Tingley 2019): each k's mean over seeds is the larger marker, labelled, and the
+    means on the frontier (``summary["frontier"]``: no other k higher on both) are joined by a line.
+
+    Example:
+        >>> runs = pd.DataFrame({"k": [5, 5, 10, 10], "npmi": [.10, .12, .05, .06], "exclusivity": [8, 8.2, 9, 9.1]})
+        >>> summary = pd.DataFrame({"k": [5, 10], "npmi": [.11, .055], "exclusivity": [8.1, 9.05],
+        ...                         "frontier": [True, True]})
+        >>> [t.get_text() for t in coherence_exclusivity(runs, summary).axes[0].texts]
+        ['k=5', 'k=10']
+    """
+    means = summary if summary is not None else runs.groupby("k", as_index=False)[[x, y]].mean()
+    ks = sorted(int(k) for k in means["k"].unique())
+    cmap = plt.get_cmap("viridis")
+    color = {k: cmap(0.85 * i / max(1, len(ks) - 1)) for i, k in enumerate(ks)}
+    with chinese():
+        fig, ax = plt.subplots(figsize=(6.0, 4.5))
+        for i, k in enumerate(ks):
+            fits = runs[runs["k"] == k]
+            ax.scatter(fits[x], fits[y], s=18, color=color[k], alpha=0.55, linewidths=0,
+                       label="one fit (seed)" if i == 0 else None)
+        for i, (_, row) in enumerate(means.iterrows()):
+            k = int(row["k"])
+            ax.scatter(row[x], row[y], s=70, color=color[k], edgecolors="black", linewidths=0.6, zorder=3,
+                       label="mean by k" if i == 0 else None)
+            ax.annotate(f"k={k}", (row[x], row[y]), textcoords="offset points", xytext=(6, 4), fontsize=8)
+        if "frontier" in means.columns and means["frontier"].any():
+            best = means[means["frontier"].astype(bool)].sort_values(x)
+            ax.plot(best[x], best[y], color="#c0392b", linewidth=1.0, linestyle="--", marker="o", markersize=13,
+                    markerfacecolor="none", markeredgewidth=1.2, zorder=2, label="frontier: no k higher on both")
+        ax.set_xlabel(f"{'NPMI' if x == 'npmi' else x} coherence (mean over topics)")
+        ax.set_ylabel(f"{y} (mean over topics)")
+        ax.set_title("Coherence against exclusivity: small points are fits, large ones means by k", fontsize=9)
+        ax.margins(0.1)  # room for the k labels at the edges
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7, loc="best", frameon=False)
         fig.tight_layout()
     return fig

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from topiclab._io import atomic_dir, check_destination
+from topiclab.curation import Curation, read_topics, run_curation
 from topiclab.runfolder import damaged, require_run_files
 from topiclab.webfont import FAMILY, embed_font
 
@@ -119,34 +120,82 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join(rows)
 
 
-def _topics_table(topics: pd.DataFrame, doc_topics: pd.DataFrame, n: int = 10) -> pd.DataFrame:
+def _topics_table(topics: pd.DataFrame, doc_topics: pd.DataFrame, curation: Curation, n: int = 10) -> pd.DataFrame:
     top = topics[topics["rank"] <= n].sort_values(["topic", "rank"])
-    terms = top.groupby("topic")["term"].apply(" ".join)
+    terms = top.groupby("topic")["term"].apply(lambda t: " ".join(t.astype(str)))
     share = {int(c[6:]): float(doc_topics[c].mean()) for c in doc_topics.columns
              if c.startswith("topic_") and c[6:].isdigit()}
-    return pd.DataFrame({"topic": terms.index, "mean share": [share.get(int(t), float("nan")) for t in terms.index],
+    where = {t: curation.status(t) for t in range(curation.k)}
+    return pd.DataFrame({"topic": terms.index, "label": [curation.labels.get(int(t), "") for t in terms.index],
+                         "status": [where.get(int(t), "") for t in terms.index],
+                         "mean share": [share.get(int(t), float("nan")) for t in terms.index],
                          "top terms": terms.to_numpy()})
 
 
-def _compare_section(page: _Page, folder: Path, fig_dir: Path, tmp: Path) -> None:
+def _labels_note(folder: Path, curation: Curation) -> str | None:
+    """What a reader should know about a comparison's topics: those excluded, and labels changed since."""
+    path = folder / "topic_labels.csv"
+    now = list(curation.table()[["topic", "label", "status"]].itertuples(index=False, name=None))
+    if not path.is_file():
+        plain = not curation.named and not curation.excluded and len(curation.groups) == curation.k
+        return None if plain else ("This comparison was written before the run's topics were labelled; rerun "
+                                   "topiclab compare with --overwrite to use the labels.")
+    written = pd.read_csv(path, dtype={"label": str}, keep_default_na=False)
+    parts = []
+    excluded = written[written["status"] == "excluded"]
+    if len(excluded):
+        parts.append("Excluded from this comparison (reported, not compared): "
+                     + "; ".join(f"{t} · {label}" for t, label in zip(excluded["topic"], excluded["label"])) + ".")
+    merged = written[written["status"] == "merged"].groupby("compared_as")["topic"].apply(
+        lambda t: "+".join(map(str, t)))
+    if len(merged):
+        parts.append("Merged topics, their shares summed: " + ", ".join(f"{m} (as topic {t})" for t, m in
+                                                                       merged.items()) + ".")
+    if list(written[["topic", "label", "status"]].itertuples(index=False, name=None)) != now:
+        parts.append("The run's labels have changed since this comparison was written; rerun topiclab compare "
+                     "with --overwrite to use them.")
+    return " ".join(parts) or None
+
+
+def _topic_name(prev: pd.DataFrame, folder: Path) -> list[str]:
+    """``"2+4 · 区域经济"``: a compared topic's number (a merge's members) and label."""
+    if "label" not in prev.columns:
+        return [str(t) for t in prev["topic"]]
+    members: dict[int, list[str]] = {}
+    if (folder / "topic_labels.csv").is_file():
+        written = pd.read_csv(folder / "topic_labels.csv", dtype={"compared_as": "Int64"})
+        for t, rep in zip(written["topic"], written["compared_as"]):
+            if not pd.isna(rep):
+                members.setdefault(int(rep), []).append(str(t))
+    return [f"{'+'.join(members.get(int(t), [str(t)]))} · {label}" for t, label in zip(prev["topic"], prev["label"])]
+
+
+def _compare_section(page: _Page, folder: Path, fig_dir: Path, tmp: Path, curation: Curation) -> None:
     by = folder.name.removeprefix("compare-")
     page.heading(f"Comparison by {by}")
+    note = _labels_note(folder, curation)
+    if note:
+        page.text(note)
     prev_path = folder / "prevalence.csv"
     if prev_path.is_file():
-        prev = pd.read_csv(prev_path)
+        prev = pd.read_csv(prev_path, dtype={"label": str}, keep_default_na=False)
         cell = prev.assign(v=[f"{m:.2f} [{lo:.2f}, {hi:.2f}]{' *' if s else ''}" for m, lo, hi, s in
-                              zip(prev["mean"], prev["ci_low"], prev["ci_high"], prev["small_group"])])
-        table = cell.pivot(index="topic", columns="group", values="v").reset_index()
+                              zip(prev["mean"], prev["ci_low"], prev["ci_high"], prev["small_group"])],
+                           name=_topic_name(prev, folder))
+        table = cell.pivot(index=["topic", "name"], columns="group", values="v").reset_index(level="name")
+        table = table.rename(columns={"name": "topic"}).reset_index(drop=True)
         page.text("Mean topic share by group with its bootstrap interval; * marks groups with too few documents "
                   "to test.")
         page.table(table)
     diff_path = folder / "differences.csv"
     if diff_path.is_file():
-        diffs = pd.read_csv(diff_path)
-        sig = diffs[diffs["significant"]]
+        diffs = pd.read_csv(diff_path, dtype={"label": str}, keep_default_na=False)
+        sig = diffs[diffs["significant"].astype(str) == "True"]
         page.text(f"Differences with q < 0.05 (Benjamini–Hochberg over {len(diffs)} tests): {len(sig)}.")
         if len(sig):
-            page.table(sig[["group_a", "group_b", "topic", "diff", "ci_low", "ci_high", "p_value", "q_value"]])
+            shown = ["group_a", "group_b", "topic", *(["label"] if "label" in sig.columns else []), "diff", "ci_low",
+                     "ci_high", "p_value", "q_value"]
+            page.table(sig[shown])
     div_path = folder / "divergence.csv"
     if div_path.is_file():
         page.text("Jensen–Shannon divergence between groups (bits), against a permutation baseline.")
@@ -177,13 +226,13 @@ def write_report(run_dir: Path, out: Path | None = None, *, overwrite: bool = Fa
         Traceback (most recent call last):
         topiclab.errors.InputError: no/such/run: no such run folder; give a folder written by topiclab fit
     """
-    from topiclab.plots import doc_topic_composition, save_figure, top_terms_grid, topic_labels
+    from topiclab.plots import doc_topic_composition, save_figure, top_terms_grid
 
     run_dir = require_run_files(run_dir, REQUIRED)
     out = Path(out) if out is not None else run_dir / "report"
     check_destination(out, overwrite=overwrite, protect=[run_dir], kind="report")  # before any work
     with damaged(run_dir):
-        topics = pd.read_csv(run_dir / "topics.csv")
+        topics = read_topics(run_dir)
         doc_topics = pd.read_csv(run_dir / "doc_topics.csv", dtype={"doc_id": str})
         metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
         manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
@@ -213,11 +262,15 @@ def write_report(run_dir: Path, out: Path | None = None, *, overwrite: bool = Fa
             page.heading("Metrics")
             page.table(pd.DataFrame({"metric": list(metrics), "value": [str(v) for v in metrics.values()]}))
             page.heading("Topics")
-            page.table(_topics_table(topics, doc_topics))
-            labels = topic_labels(topics)
+            curation = run_curation(run_dir)
+            if curation.excluded:
+                page.text("Excluded from comparisons (labels.toml; reported here, left out of every comparison): "
+                          + "; ".join(f"{t} · {curation.labels[t]}" for t in curation.excluded) + ".")
+            page.table(_topics_table(topics, doc_topics, curation))
+            composition = curation.documents(doc_topics, excluded="keep")  # merges summed, excluded shown
             for name, fig, caption in (
-                ("top_terms", top_terms_grid(topics), "top terms per topic"),
-                ("composition", doc_topic_composition(doc_topics, labels), "document-topic composition"),
+                ("top_terms", top_terms_grid(topics, labels=curation.titles()), "top terms per topic"),
+                ("composition", doc_topic_composition(composition, curation.display()), "document-topic composition"),
             ):
                 save_figure(fig, fig_dir, name)
                 page.figure(fig_dir / f"{name}.png", f"figures/{name}.png", caption)
@@ -227,7 +280,7 @@ def write_report(run_dir: Path, out: Path | None = None, *, overwrite: bool = Fa
                 export_ldavis(run_dir, tmp / "ldavis.html")
                 page.link("ldavis.html", "Interactive view of the topics (pyLDAvis; topic numbers as above)")
             for folder in sorted(p for p in run_dir.glob("compare-*") if p.is_dir() and not p.name.startswith(".")):
-                _compare_section(page, folder, fig_dir, tmp)
+                _compare_section(page, folder, fig_dir, tmp, curation)
             (tmp / "report.html").write_text(page.html(), encoding="utf-8")
             (tmp / "report.md").write_text(page.markdown(), encoding="utf-8")
     return out

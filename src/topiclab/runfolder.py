@@ -22,6 +22,8 @@
 ``seed_words.csv``        seeded topics only: ``topic, label, word, in_vocabulary, rank,
                           weight``, where each seed word ranks among its topic's terms
 ``topics_over_time.csv``  ``--model dtm`` only: ``period, topic, rank, term, weight``
+``labels.toml``           the researcher's names, merges and exclusions (``topiclab label``), when
+                          the config has any
 ``model/``                ``result.npz``/``result.json``, ``estimator.pkl`` and ``phrases.tsv``
                           (:func:`topiclab.apply.load_model` applies them to new texts)
 ========================  ============================================================
@@ -49,6 +51,7 @@ import pandas as pd
 from topiclab._io import atomic_dir
 from topiclab.config import ModelConfig
 from topiclab.corpus import Corpus, write_jsonl
+from topiclab.curation import write_labels_file
 from topiclab.errors import InputError, TopiclabError
 from topiclab.models.seeding import seed_ranks
 from topiclab.preprocess.output import write_units_jsonl
@@ -139,6 +142,7 @@ def write_run(fit: FitRun, out: Path, *, overwrite: bool = False, embed: Corpus 
         (tmp / "model" / "phrases.tsv").write_text(phrases_to_tsv(fit.units.phrases), encoding="utf-8")
         with (tmp / "model" / "estimator.pkl").open("wb") as fh:
             pickle.dump({"estimator": fit.estimator, "terms": fit.vocabulary.terms}, fh, protocol=4)
+        write_labels_file(tmp, config.labels, fit.result.k)  # reads the seeded names saved in model/
     return out
 
 

@@ -45,7 +45,8 @@ def _james_stein(excl: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.where(n <= 1, unif, shrunk)
 
 
-def frex_scores(topic_term: np.ndarray, *, w: float = 0.5, term_counts: Sequence[int] | None = None) -> np.ndarray:
+def frex_scores(topic_term: np.ndarray, *, w: float = 0.5,
+                term_counts: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
     """FREX of every term in every topic (k x V), as stm's ``calcfrex`` (Bischof & Airoldi 2012).
 
     ``w`` weights frequency, ``1 - w`` exclusivity (stm's ``labelTopics`` default 0.5);
@@ -67,7 +68,7 @@ def frex_scores(topic_term: np.ndarray, *, w: float = 0.5, term_counts: Sequence
 
 
 def frex_terms(topic_term: np.ndarray, terms: Sequence[str], *, n: int = 10, w: float = 0.5,
-               term_counts: Sequence[int] | None = None) -> list[list[str]]:
+               term_counts: Sequence[int] | np.ndarray | None = None) -> list[list[str]]:
     """The ``n`` terms of highest FREX in each topic (ties: the more probable term first, then vocabulary order).
 
     Example:
@@ -106,7 +107,8 @@ def term_counts(texts: Sequence[Sequence[str]], terms: Sequence[str]) -> np.ndar
     return np.array([counter.get(t, 0) for t in terms], dtype=np.int64)
 
 
-def topic_quality(topic_term: np.ndarray, terms: Sequence[str], term_counts: Sequence[int] | None = None, *,
+def topic_quality(topic_term: np.ndarray, terms: Sequence[str],
+                  term_counts: Sequence[int] | np.ndarray | None = None, *,
                   texts: Sequence[Sequence[str]] | None = None, top_n: int = 10, n_frex: int = 10) -> pd.DataFrame:
     """One row a topic: ``topic, exclusivity`` (stm's, over the ``top_n`` most probable terms),
     ``npmi`` (as the run's ``metrics.json``: per topic over ``top_n`` terms, when ``texts`` is given)
