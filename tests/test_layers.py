@@ -22,7 +22,7 @@ SHARED = {"errors", "names", "checks", "_io", "cache"}
 STAGES = [{"corpus"}, {"preprocess"}, {"vectorize"}, {"models"}, {"evaluate", "select", "validation"},
           {"comparisons", "distinctive", "over_time", "model_effects"}, {"plots", "webfont", "time_plots", "effect_plots"}]
 APPLICATION = {"config", "pipeline", "runfolder", "sweeps", "compare_runs", "report", "ldavis", "apply", "api",
-               "curation", "intrusion_sheets"}
+               "curation", "intrusion_sheets", "compare_extra"}
 TOP = {"cli", "cli_label", "cli_intrusion"}
 
 

@@ -137,3 +137,32 @@ def test_research_model_options_are_refused_in_one_line(tmp_path, capsys):
         err = capsys.readouterr().err
         assert message in err and err.count("\n") == 1, err
     assert not (tmp_path / "x").exists()
+
+
+def test_compare_on_an_stm_run_reports_the_models_effects_and_time(stm_result: topiclab.Result, tmp_path):
+    eco = topic_of(stm_result, "森林")
+    c = topiclab.compare(stm_result, by="region", n_boot=200, reference="江苏", time_col="year")
+    zj = c.effects[(c.effects["topic"] == eco) & (c.effects["term"] == "region=浙江")].iloc[0]
+    assert zj["reference"] == "江苏" and zj["ci_low"] > 0.2
+    assert {"year", "region=上海"} <= set(c.effects["term"])
+    assert set(c.prevalence_over_time["group"]) == {"all", *REGIONS}
+    out = c.save(tmp_path / "cmp")
+    assert {"effects_region.png", "effects_year.svg", "effects_predicted.csv", "trends.csv",
+            "prevalence_over_time.png"} <= {p.name for p in out.iterdir()}
+
+
+def test_curated_topics_are_merged_in_the_models_effects(stm_result: topiclab.Result):
+    from dataclasses import replace
+
+    from topiclab.config import LabelsConfig
+
+    eco = topic_of(stm_result, "森林")
+    others = [t for t in range(3) if t != eco]
+    curated = replace(stm_result, config=replace(stm_result.config, labels=LabelsConfig(
+        names={str(eco): "生态环境"}, merge=[others])))
+    effects = topiclab.compare(curated, n_boot=100).effects
+    assert set(effects["topic"]) == {eco, min(others)}
+    assert set(effects.loc[effects["topic"] == eco, "label"]) == {"生态环境"}
+    # the merged topic is everything but ecology: its effects mirror ecology's
+    pivot = effects.pivot_table(index="term", columns="topic", values="estimate")
+    assert np.allclose(pivot[eco], -pivot[min(others)], atol=0.02)

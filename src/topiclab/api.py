@@ -28,6 +28,7 @@ import pandas as pd
 
 from topiclab._io import atomic_dir, check_destination
 from topiclab.apply import FittedModel, load_model
+from topiclab.compare_extra import draws_for
 from topiclab.compare_runs import Comparison, compare_documents, load_run_table, tokens_by_document
 from topiclab.config import FitConfig
 from topiclab.corpus import Corpus, assign_regions, corpus_from_data
@@ -251,7 +252,8 @@ def _doc_topic_prior(result: Result) -> np.ndarray | None:
 
 def compare(
     result: Result | Path | str, by: str = "region", *, n_boot: int = 2000, ci: float = 0.95, seed: int = 0,
-    min_docs: int = 5, covariates: Sequence[str] = (), reference: str | None = None,
+    min_docs: int = 5, covariates: Sequence[str] = (), reference: str | None = None, time_col: str | None = None,
+    time_bin: str = "year",
 ) -> Comparison:
     """Compare topic prevalence between the groups of a metadata column, with uncertainty.
 
@@ -261,6 +263,9 @@ def compare(
     stay together); groups under ``min_docs`` documents are flagged and never significant. The
     run's labels (``config.labels``; a run folder's ``labels.toml``) name the topics, merge them
     and leave excluded ones out (:mod:`topiclab.curation`); ``topic_labels`` lists every topic.
+    A run fitted with covariates (``model="stm"``) reports its own effects (``effects``,
+    ``effects_predicted``); ``time_col`` adds prevalence over time by ``time_bin`` periods
+    (``prevalence_over_time``, ``trends``, ``time_coverage``), for the corpus and by ``by``.
 
     Example:
         >>> texts = ["上海张江集成电路芯片产业"] * 6 + ["浙江宁波港口物流航运"] * 6
@@ -273,10 +278,12 @@ def compare(
     seeded = (getattr(result.run.result, "names", ()) if result.run is not None
               else seeded_names(result.folder / "model") if result.folder is not None else ())
     curation = resolve_labels(result.config.labels, result.topics, result.k, seeded=seeded)
+    draws = draws_for(result.model.estimator, min(n_boot, 200), seed)
     return compare_documents(result.documents, result.tokens, result.topic_term, result.terms, by=by,
                              alpha=_doc_topic_prior(result), curation=curation, ci=ci, n_boot=n_boot,
                              seed=seed, min_docs=min_docs, covariates=covariates, reference=reference,
-                             source=result.folder)
+                             source=result.folder, model_draws=draws,
+                             time_col=time_col, time_bin=time_bin)
 
 
 @dataclass(frozen=True)

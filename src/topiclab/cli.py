@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from topiclab._io import check_destination, check_file_destination, require_path
+from topiclab.cli_intrusion import add_parser as add_intrusion_parsers
+from topiclab.cli_label import add_parser as add_label_parser
 from topiclab.errors import ConfigError, InputError, TopiclabError
 from topiclab.names import (
     DEFAULT_CHUNK_SIZE,
@@ -312,9 +314,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read a run folder and write prevalence.csv (means by group with bootstrap intervals), "
         "differences.csv (pairs and group-vs-rest: difference, interval, permutation p, BH q), "
         "distinctive_terms.csv and distinctive_terms_by_topic.csv (weighted log-odds, informative Dirichlet "
-        "prior), divergence.csv (Jensen-Shannon against a permutation baseline) and effects.csv (regression on "
-        "group and covariates, with the model's posterior uncertainty for LDA). Groups under --min-docs "
-        "documents are flagged and never marked significant.",
+        "prior), divergence.csv (Jensen-Shannon against a permutation baseline), effects.csv (regression on "
+        "group and covariates, with the model's posterior uncertainty for LDA; for an STM run, the model's own "
+        "effects of its formula by the method of composition, and effects_predicted.csv) and topic_labels.csv "
+        "(names, merges, exclusions from topiclab label). Groups under --min-docs documents are flagged and "
+        "never marked significant. --time-col adds prevalence over time.",
     )
     p.add_argument("run_dir", type=Path, help="a folder written by topiclab fit")
     p.add_argument("--by", default="region", metavar="COLUMN", help="metadata column to group by (default: region)")
@@ -327,7 +331,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reference", default=None, metavar="GROUP",
                    help="compare every group with this one (default: every pair; effects against the first group)")
     p.add_argument("--covariates", default="", metavar="COLS",
-                   help="extra metadata columns for effects.csv, comma-separated (numeric as is, others as dummies)")
+                   help="extra metadata columns for effects.csv, comma-separated (numeric as is, others as dummies); "
+                   "a run fitted with --model stm reports its own formula's effects instead")
+    p.add_argument("--time-col", default=None, metavar="C",
+                   help="metadata column of dates or years: also write prevalence_over_time.csv (bootstrap bands), "
+                   "trends.csv (slope with interval: rising, falling or flat) and the figure, for the corpus and by "
+                   "--by")
+    p.add_argument("--bin", dest="time_bin", default="year", choices=TIME_BINS,
+                   help="period of --time-col: year, quarter, month or day (default: %(default)s)")
     p.add_argument("--out", type=Path, default=None, metavar="DIR", help="default: RUN_DIR/compare-COLUMN")
     p.add_argument("--overwrite", action="store_true",
                    help="replace --out in one step if it is a folder topiclab wrote and holds nothing else")
@@ -347,10 +358,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overwrite", action="store_true",
                    help="replace --out in one step if it is a folder topiclab wrote and holds nothing else")
     p.set_defaults(func=_cmd_report)
-    from topiclab.cli_intrusion import add_parser as add_intrusion_parsers  # intrusion, intrusion-score
-    add_intrusion_parsers(sub)
-    from topiclab.cli_label import add_parser as add_label_parser  # label: names, merges, exclusions
-    add_label_parser(sub)
+    add_intrusion_parsers(sub)  # intrusion, intrusion-score
+    add_label_parser(sub)  # label: names, merges, exclusions
     return parser
 
 
@@ -508,7 +517,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     covariates = [c.strip() for c in args.covariates.split(",") if c.strip()]
     comparison = compare(args.run_dir, args.by, ci=args.ci, n_boot=args.n_boot, seed=args.seed,
-                         min_docs=args.min_docs, covariates=covariates, reference=args.reference)
+                         min_docs=args.min_docs, covariates=covariates, reference=args.reference,
+                         time_col=args.time_col, time_bin=args.time_bin)
     for note in comparison.notes:
         print(f"topiclab: note: {note}", file=sys.stderr)
     comparison.save(out, overwrite=args.overwrite)

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from topiclab._io import atomic_dir, check_destination
+from topiclab.compare_extra import extra_figures, model_effect_tables
 from topiclab.comparisons import (
     check_settings,
     differences,
@@ -42,6 +43,8 @@ from topiclab.config import LabelsConfig
 from topiclab.curation import Curation, resolve_labels
 from topiclab.distinctive import distinctive_terms, distinctive_terms_by_topic
 from topiclab.errors import ConfigError, InputError
+from topiclab.models.formula import Design
+from topiclab.over_time import over_time_tables
 from topiclab.plots import differences_forest, prevalence_heatmap, prevalence_intervals, save_figure
 from topiclab.runfolder import read_run_tokens, require_run_files
 
@@ -127,6 +130,7 @@ class Comparison:
         protect = [self.source] if self.source is not None else []
         check_destination(out, overwrite=overwrite, protect=protect, kind="compare")
         figures = {FIGURES[kind]: self.plot(kind) for kind in FIGURES}
+        figures.update(extra_figures(self.tables, self.labels, self.ci))
         with atomic_dir(out, overwrite=overwrite, kind="compare", protect=protect) as tmp:
             for name, table in self.tables.items():
                 table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6f", lineterminator="\n")
@@ -139,7 +143,8 @@ def compare_documents(
     frame: pd.DataFrame, tokens: dict[str, list[str]], topic_term: Any, terms: Sequence[str], *, by: str = "region",
     alpha: float | np.ndarray | None = None, labels: dict[int, str] | None = None, ci: float = 0.95, n_boot: int = 2000,
     seed: int = 0, min_docs: int = 5, covariates: Sequence[str] = (), reference: str | None = None,
-    source: Path | None = None, curation: Curation | None = None,
+    source: Path | None = None, curation: Curation | None = None, model_draws: tuple[np.ndarray, Design] | None = None,
+    time_col: str | None = None, time_bin: str = "year",
 ) -> Comparison:
     """Every comparison of the groups in ``frame[by]`` (documents without a group are left out).
 
@@ -149,7 +154,10 @@ def compare_documents(
     ``reference``: the group every other is compared with (default: pairs of all groups, and
     effects against the first in sorted order); ``curation``: the run's names, merges and
     exclusions (default: none, topics labelled by their top terms); ``labels``: the figures'
-    topic labels (default: the curation's).
+    topic labels (default: the curation's); ``model_draws``: a covariate model's posterior draws of
+    its units' proportions and its design, whose effects replace the model-free regression
+    (:mod:`topiclab.compare_extra`); ``time_col``: a date or year column for prevalence over time
+    by ``time_bin`` periods.
 
     Example:
         >>> f = pd.DataFrame({"doc_id": list("abcdef"), "region": ["上海"] * 3 + ["江苏"] * 3, "n_tokens": [2] * 6,
@@ -207,9 +215,20 @@ def compare_documents(
             docs, groups, with_rest[topic_columns(with_rest)].to_numpy(dtype=float), phi, list(terms),
             min_docs=min_docs),
         "divergence": _divergence(compared, by, rest, notes, n_perm=n_boot, seed=seed, min_docs=min_docs),
-        "effects": effects(compared if prior is None else with_rest, by, covariates=covariates, alpha=prior,
-                           n_sims=min(n_boot, 1000), ci=ci, seed=seed, reference=reference),
     }
+    if model_draws is not None:
+        if covariates:
+            notes.append(f"--covariates {','.join(covariates)} are not used: the effects are the model's own, of its "
+                         "prevalence formula (refit with them in --prevalence)")
+        tables.update(model_effect_tables(*model_draws, curation, by=by, reference=reference, ci=ci, seed=seed))
+    else:
+        tables["effects"] = effects(compared if prior is None else with_rest, by, covariates=covariates, alpha=prior,
+                                    n_sims=min(n_boot, 1000), ci=ci, seed=seed, reference=reference)
+    if time_col is not None:
+        # the corpus as a whole ("all"), then each group
+        whole, grouped = (over_time_tables(compared, time_col, by=g, bin=time_bin, n_boot=n_boot, ci=ci, seed=seed)
+                          for g in (None, by))
+        tables.update({name: pd.concat([whole[name], grouped[name]], ignore_index=True) for name in whole})
     tables = {name: _numbered(table, curation) for name, table in tables.items()}
     tables["topic_labels"] = curation.table()
     return Comparison(by, tables, labels if labels is not None else curation.display(), tuple(notes), ci, source)
