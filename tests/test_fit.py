@@ -25,9 +25,10 @@ def test_run_folder_holds_every_output(seed_run: Path):
     assert {"topics.csv", "doc_topics.csv", "unit_topics.csv", "metrics.json", "config.toml", "manifest.json",
             "timings.json", "tokens.jsonl", "model", "boilerplate.csv", "generic_terms.csv"} <= names
     topics = pd.read_csv(seed_run / "topics.csv")
-    assert list(topics.columns) == ["topic", "rank", "term", "weight"] and topics["rank"].max() == 30
+    assert list(topics.columns) == ["topic", "rank", "term", "weight", "label"] and topics["rank"].max() == 30
     docs = pd.read_csv(seed_run / "doc_topics.csv")
-    assert len(docs) == 23 and {"doc_id", "title", "region", "section", "dominant_topic", "topic_9"} <= set(docs.columns)
+    assert len(docs) == 23 and {"doc_id", "title", "region", "section", "dominant_topic", "dominant_label",
+                               "topic_9"} <= set(docs.columns)
     assert docs.filter(like="topic_").sum(axis=1).round(4).eq(1).all()
     metrics = json.loads((seed_run / "metrics.json").read_text())
     assert metrics["model"] == "nmf" and metrics["k"] == 10 and metrics["n_docs"] == 23 and metrics["n_units"] > 300
@@ -76,7 +77,7 @@ def test_existing_run_folder_is_refused_then_replaced_whole(tmp_path: Path):
         (["--k", "5000"], "338 units to model (23 documents as paragraphs) are fewer than k = 5000 topics"),
         (["--set", "vectorize.no_below=100000"], "the vocabulary is empty: of"),
         (["--label-col", "topic"], "label column 'topic' not found"),
-        (["--set", "model.name=\"lsa\""], "model.name must be one of lda, nmf, kmeans, agglomerative, got 'lsa'"),
+        (["--set", "model.name=\"lsa\""], "model.name must be one of lda, nmf, kmeans, agglomerative, stm, dtm, got 'lsa'"),
         (["--set", "model.depth=3"], "--set 'model.depth': no such setting; valid keys:"),
         (["--set", "model.k"], "expected section.key=value"),
     ],

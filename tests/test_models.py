@@ -101,7 +101,10 @@ def test_result_save_load_and_topics_frame(planted, tmp_path):
     back = load_result(tmp_path)
     assert np.array_equal(back.topic_term, result.topic_term) and back.terms == result.terms
     frame = result.topics_frame(5)
-    assert list(frame.columns) == ["topic", "rank", "term", "weight"] and len(frame) == 15
+    assert list(frame.columns) == ["topic", "rank", "term", "weight", "label"] and len(frame) == 15
+    # an unnamed topic is labelled by its top terms, the same label on each of its rows
+    first = frame[frame["topic"] == 0]
+    assert first["label"].nunique() == 1 and first["term"].iloc[0] in first["label"].iloc[0]
 
 
 def test_vocabulary_pruning_and_gensim_round_trip():

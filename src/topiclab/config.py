@@ -136,6 +136,10 @@ class ModelConfig:
         if self.name == "lda" and self.backend == "topica":
             raise ConfigError("model.backend 'topica' is recorded for stm and dtm runs; LDA's backends are "
                               f"{', '.join(LDA_BACKENDS)}")
+        if self.name == "stm" and not self.prevalence.strip():
+            # without covariates an STM is a correlated topic model: nothing the covariates would add
+            raise ConfigError("model stm needs a prevalence formula over metadata columns: add --prevalence "
+                              "'~ region' (or '~ region + s(year)'); without covariates use --model lda")
         if self.name == "dtm" and not self.time_col:
             raise ConfigError("model dtm needs the metadata column of each document's date: add --time-col COLUMN")
         check_choice(self.backend, "model.backend", (*LDA_BACKENDS, "topica"))

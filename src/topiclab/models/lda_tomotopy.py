@@ -22,9 +22,10 @@ from topiclab.models.result import Priors, prior_value
 
 EMPTY = "\x00"  # the one word of a unit with none, so that it keeps its row
 ALPHA, ETA, SWEEPS, INFER_SWEEPS = 0.1, 0.01, 500, 100
-# a seed word's prior in its topic, and in the others as a share of eta: chosen on CSL's
-# disciplines (experiments/research_backends/seeded_csl.py)
-SEED_PRIOR, SEED_ELSEWHERE = 1.0, 0.01
+# a seed word's prior pseudo-count in its topic, as a share of the corpus's words (as seededlda's
+# ``weight``), and in the other topics as a share of eta: on CSL's disciplines a prior of about 1 %
+# of the words recovered them best (experiments/seeded_csl, experiments/research_backends)
+SEED_SHARE, SEED_ELSEWHERE = 0.01, 0.01
 
 
 def unit_words(counts: sp.csr_matrix) -> list[list[str]]:
@@ -66,10 +67,11 @@ class TomotopyLDA:
         model = tomotopy.LDAModel(k=k, alpha=alpha0, eta=eta0, seed=seed)
         for words in unit_words(counts):
             model.add_doc(words or [EMPTY])
+        strength = max(1.0, SEED_SHARE * float(counts.sum()))
         for topic, columns in sorted((seed_topics or {}).items()):
             for j in columns:
                 prior = [eta0 * SEED_ELSEWHERE] * k
-                prior[topic] = SEED_PRIOR
+                prior[topic] = strength
                 model.set_word_prior(str(j), prior)
         model.train(max_iter or SWEEPS, workers=1)
         self.model = model

@@ -22,6 +22,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.utils.validation import check_is_fitted
 
+from topiclab.checks import check_int
 from topiclab.errors import ConfigError
 from topiclab.models.common import CountModel, check_k, check_max_iter, one_thread, rows_to_one, validate_counts
 from topiclab.models.formula import Design, design_matrix
@@ -29,17 +30,21 @@ from topiclab.models.lda_tomotopy import EMPTY, unit_words
 from topiclab.models.topica_state import TopicaPickle
 
 EM_ITERS = 500
+# fits from this many starts (the spectral one first), keeping the best variational bound: one start
+# fell into a poor optimum in 13 of 30 simulated corpora (experiments/research_backends/stm_sim.py)
+RESTARTS = 3
 
 
 class STM(TopicaPickle, CountModel):
     """A structural topic model whose topic prevalence depends on covariates through ``prevalence``.
 
-    ``prevalence``: a formula over metadata columns (``"~ region + s(year)"``; empty: no covariates,
-    the correlated topic model). ``fit(X, metadata=frame)`` takes one metadata row a unit.
+    ``prevalence``: a formula over metadata columns (``"~ region + s(year)"``; required: without
+    covariates an STM is a correlated topic model, and LDA serves). ``fit(X, metadata=frame)`` takes
+    one metadata row a unit.
     ``max_iter``: EM iterations at most (default 500; the fit stops earlier when it converges).
 
     Fitted attributes: ``components_``, ``doc_topic_`` (rows sum to 1), ``eta_mean_``,
-    ``eta_sigma_``, ``design_`` (a :class:`~topiclab.models.formula.Design` or None),
+    ``eta_sigma_``, ``design_`` (a :class:`~topiclab.models.formula.Design`),
     ``n_iter_``, ``converged_``, ``backend_`` (``"topica"``) and ``model_``.
 
     Example:
@@ -56,9 +61,10 @@ class STM(TopicaPickle, CountModel):
     TOPICA_CLASS = "STM"
 
     def __init__(self, n_components: int = 10, *, prevalence: str = "", max_iter: int | None = None,
-                 random_state: int = 0) -> None:
+                 restarts: int = RESTARTS, random_state: int = 0) -> None:
         self.n_components = n_components
         self.prevalence = prevalence
+        self.restarts = restarts
         self.max_iter = max_iter
         self.random_state = random_state
 
@@ -72,21 +78,22 @@ class STM(TopicaPickle, CountModel):
         k = int(self.n_components)
         check_k(k, counts.shape[0], counts.shape[1], self.random_state)
         check_max_iter(self.max_iter)
-        design = None
-        if self.prevalence.strip():
-            if metadata is None:
-                raise ConfigError("an STM with a prevalence formula needs the units' metadata: fit(X, metadata=frame)")
-            if len(metadata) != counts.shape[0]:
-                raise ConfigError(f"metadata has {len(metadata)} rows for {counts.shape[0]} units; give one a unit")
-            design = design_matrix(self.prevalence, metadata.reset_index(drop=True), reference=reference)
-            if design.matrix.shape[1] + 1 >= counts.shape[0]:
-                raise ConfigError(f"the formula {self.prevalence!r} has {design.matrix.shape[1] + 1} coefficients for "
-                                  f"{counts.shape[0]} units; use fewer covariates or smaller df in s()")
+        if not self.prevalence.strip():
+            raise ConfigError("an STM needs a prevalence formula, e.g. STM(prevalence='~ region'); "
+                              "without covariates use LDA")
+        if metadata is None:
+            raise ConfigError("an STM with a prevalence formula needs the units' metadata: fit(X, metadata=frame)")
+        if len(metadata) != counts.shape[0]:
+            raise ConfigError(f"metadata has {len(metadata)} rows for {counts.shape[0]} units; give one a unit")
+        design = design_matrix(self.prevalence, metadata.reset_index(drop=True), reference=reference)
+        if design.matrix.shape[1] + 1 >= counts.shape[0]:
+            raise ConfigError(f"the formula {self.prevalence!r} has {design.matrix.shape[1] + 1} coefficients for "
+                              f"{counts.shape[0]} units; use fewer covariates or smaller df in s()")
         words = [w or [EMPTY] for w in unit_words(counts)]
         corpus = topica.Corpus.from_documents(words)
-        fit_args: dict[str, Any] = {"iters": self.max_iter or EM_ITERS, "num_threads": 1, "progress": False}
-        if design is not None:
-            fit_args["prevalence"] = design.matrix
+        check_int(self.restarts, "restarts", minimum=1)
+        fit_args: dict[str, Any] = {"iters": self.max_iter or EM_ITERS, "num_threads": 1, "progress": False,
+                                    "restarts": int(self.restarts), "prevalence": design.matrix}
         model = topica.STM(k, seed=int(self.random_state)).fit(corpus, **fit_args)
         vocab = [int(w) if w != EMPTY else -1 for w in corpus.vocabulary]
         keep = [i for i, j in enumerate(vocab) if j >= 0]
