@@ -201,7 +201,7 @@ def fit(
     config, corpus, raw, index = _data(data, config)
     cache_dir = cache if isinstance(cache, Path) else (True if cache else None)
     prepared = prepare(config, corpus=corpus, progress=progress, cache_dir=cache_dir)
-    run = fit_prepared(prepared, config)
+    run = fit_prepared(prepared, config, progress=progress)
     documents = run.doc_topics()
     tokens = tokens_by_document(run.units.doc_ids, run.units.tokens)
     documents.insert(list(documents.columns).index("dominant_topic"), "n_tokens",

@@ -190,6 +190,9 @@ def _add_fit_args(p: argparse.ArgumentParser, *, single: bool = True) -> None:
         g.add_argument("--seed", type=int, default=None, metavar="S",
                        help="random seed, 0 to 4294967295 (default: 1)")
     g.add_argument("--label-col", default=None, metavar="C", help="metadata column of known labels (NMI, ARI, purity)")
+    g.add_argument("--shards", type=int, default=None, metavar="N",
+                   help="LDA (tomotopy) samples in N fixed shards, one thread each: the same result for a seed and N "
+                   "on any machine, whatever --workers (default: 0, auto: 1 below a million tokens, else 4)")
     g.add_argument("--prevalence", default=None, metavar="FORMULA",
                    help='with --model stm: the covariates of topic prevalence, e.g. "~ region + s(year)" (columns; '
                    "s(x) a smooth; text columns categorical); compare then reports the model's own effects")
@@ -229,7 +232,7 @@ def _fit_config(args: argparse.Namespace) -> Any:
         "input.region_col": args.region_col, "input.region_map": str(args.region_map) if args.region_map else None,
         "model.name": args.model, "model.backend": args.backend, "model.prevalence": args.prevalence,
         "model.seed_words": str(args.seed_words) if args.seed_words else None, "model.time_col": args.time_col,
-        "model.time_bin": args.time_bin,
+        "model.time_bin": args.time_bin, "model.shards": args.shards,
         "model.k": getattr(args, "k", None), "model.seed": getattr(args, "seed", None),
         "run.workers": args.workers, "vectorize.generic": args.generic,
         "vectorize.keep_terms": str(args.keep_terms) if args.keep_terms else None,

@@ -25,7 +25,7 @@ import tomli_w
 
 from topiclab.checks import check_choice, check_int, check_number, check_seed
 from topiclab.errors import ConfigError, InputError
-from topiclab.names import EMBEDDINGS, FORMATS, GENSIM_ALPHAS, LDA_BACKENDS, MODELS, ON_ERROR, TIME_BINS
+from topiclab.names import EMBEDDINGS, FORMATS, GENSIM_ALPHAS, LDA_BACKENDS, MAX_SHARDS, MODELS, ON_ERROR, TIME_BINS
 from topiclab.preprocess import PreprocessConfig
 
 if sys.version_info >= (3, 11):
@@ -99,6 +99,10 @@ class ModelConfig:
     genres and lengths in ``experiments/genre_defaults`` (the seed, CSL abstracts, news articles,
     headlines, section pages and scraped reports; k-means clusters on product reviews) and
     recovered the labelled news categories best. ``backend`` applies to LDA only.
+    ``shards``: LDA (tomotopy) samples in this many shards of the corpus, one thread each, and
+    gives the same bytes for a seed and a shard count on any machine, whatever ``--workers``;
+    0 (auto): 1 below a million tokens (as one sampler), else 4 (``models.lda_tomotopy``). A run's
+    ``config.toml`` records the count used.
     ``embedding``, ``n_dims`` and ``n_init`` apply to the clusters (``kmeans``,
     ``agglomerative``; see :class:`topiclab.models.TfidfClusters`): word vectors
     learned from the corpus recovered CSL's disciplines best (``experiments/csl_recovery``).
@@ -118,9 +122,14 @@ class ModelConfig:
     seed_words: str = ""
     time_col: str = ""
     time_bin: str = "year"
+    shards: int = 0
 
     def __post_init__(self) -> None:
         check_choice(self.name, "model.name", MODELS)
+        check_int(self.shards, "model.shards", minimum=0, maximum=MAX_SHARDS)
+        if self.shards > 1 and (self.name != "lda" or self.backend != "tomotopy"):
+            raise ConfigError(f"model.shards {self.shards} applies to LDA with backend tomotopy (a sharded "
+                              "sampler); leave it out or set it to 1")
         check_choice(self.time_bin, "model.time_bin", TIME_BINS)
         if self.prevalence and self.name != "stm":
             raise ConfigError(f"model.prevalence (a covariate formula) applies to model stm, not {self.name}; "
@@ -167,6 +176,8 @@ class ModelConfig:
         if self.name == "lda":
             if self.max_iter:
                 out["max_iter"] = self.max_iter
+            if self.shards > 1:
+                out["shards"] = self.shards
             if self.alpha:
                 out["alpha"] = self.alpha
             if self.eta:

@@ -16,6 +16,7 @@ MODELS = ("lda", "nmf", "kmeans", "agglomerative", "stm", "dtm")
 TIME_BINS = ("year", "quarter", "month", "day")
 LDA_BACKENDS = ("tomotopy", "sklearn", "gensim")
 GENSIM_ALPHAS = ("asymmetric", "auto")  # document-topic priors gensim learns
+MAX_SHARDS = 64  # LDA's shards (threads of tomotopy's partitioned sampler)
 CLUSTER_METHODS = ("kmeans", "agglomerative")
 EMBEDDINGS = ("word2vec", "lsa", "tfidf", "lsa+word2vec")
 

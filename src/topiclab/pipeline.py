@@ -19,6 +19,7 @@ from topiclab.corpus import Corpus, Gazetteer, load_corpus, seed_path
 from topiclab.errors import ConfigError, InputError
 from topiclab.evaluate import coherence, label_agreement, topic_diversity
 from topiclab.models import TopicModelResult, fit_estimator, heldout_perplexity, result_of
+from topiclab.models.lda_tomotopy import auto_shards
 from topiclab.models.seeding import read_seed_words, seed_columns
 from topiclab.over_time import parse_periods
 from topiclab.preprocess import Units, preprocess, read_wordlist
@@ -97,17 +98,22 @@ class Prepared:
     generic: tuple[GenericTerm, ...] = ()
 
     def settled(self, config: FitConfig) -> FitConfig:
-        """``config`` with ``preprocess.unit = "auto"`` replaced by the unit these units are.
+        """``config`` with ``preprocess.unit = "auto"`` replaced by the unit these units are, and
+        LDA's ``model.shards = 0`` by the shard count for this corpus's size.
 
-        A run's ``config.toml`` names the unit used, so rerunning it needs no corpus-size rule.
+        A run's ``config.toml`` names the unit and shards used, so rerunning it needs no corpus-size rule.
 
         Example:
-            >>> prepare(FitConfig(), cache_dir=None).settled(FitConfig()).preprocess.unit
-            'paragraph'
+            >>> settled = prepare(FitConfig(), cache_dir=None).settled(FitConfig().with_values(model="lda"))
+            >>> settled.preprocess.unit, settled.model.shards
+            ('paragraph', 1)
         """
-        if config.preprocess.unit != "auto":
-            return config
-        return replace(config, preprocess=replace(config.preprocess, unit=self.units.config.unit))
+        if config.preprocess.unit == "auto":
+            config = replace(config, preprocess=replace(config.preprocess, unit=self.units.config.unit))
+        m = config.model
+        if m.shards == 0 and m.name == "lda" and m.backend == "tomotopy":
+            config = replace(config, model=replace(m, shards=auto_shards(float(self.counts.sum()))))
+        return config
 
 
 def load_input(config: FitConfig) -> Corpus:
@@ -237,8 +243,10 @@ def check_modelable(units: Units, config: FitConfig) -> None:
                          f"fewer than k = {config.model.k} topics; choose --k {len(units)} or less{hint}")
 
 
-def fit_prepared(prepared: Prepared, config: FitConfig) -> FitRun:
+def fit_prepared(prepared: Prepared, config: FitConfig, *, progress: bool = False) -> FitRun:
     """Fit and evaluate the configured model on a prepared corpus (prepare once, fit many).
+
+    ``progress``: a bar on stderr while LDA (tomotopy) samples.
 
     Example:
         >>> config = FitConfig().with_overrides(["model.k=4"])
@@ -255,6 +263,8 @@ def fit_prepared(prepared: Prepared, config: FitConfig) -> FitRun:
     missing: dict[str, list[str]] = {}
     if seeds:
         extra["seed_topics"], missing = seed_columns(seeds, prepared.vocabulary.terms, m.k)
+    if progress and m.name == "lda" and m.backend == "tomotopy":
+        extra["verbose"] = True
     est = fit_estimator(prepared.counts, m.name, m.k, m.seed, backend=m.backend,
                         fit_params=fit_params(prepared, config), **m.params(), **extra)
     timings["fit"] = time.perf_counter() - t
@@ -313,7 +323,7 @@ def run(config: FitConfig, *, progress: bool = False, cache_dir: Path | bool | N
         >>> r.result.k, r.metrics['n_docs']
         (4, 23)
     """
-    return fit_prepared(prepare(config, progress=progress, cache_dir=cache_dir), config)
+    return fit_prepared(prepare(config, progress=progress, cache_dir=cache_dir), config, progress=progress)
 
 
 def evaluate_run(

@@ -15,14 +15,14 @@ from typing import Any
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from topiclab.checks import check_number
+from topiclab.checks import check_int, check_number
 from topiclab.errors import ConfigError
 from topiclab.models.common import CountModel, check_k, check_max_iter, one_thread, rows_to_one, validate_counts
 from topiclab.models.lda_backend import LDABackend
 from topiclab.models.lda_gensim import GensimLDA
 from topiclab.models.lda_sklearn import SklearnLDA
 from topiclab.models.lda_tomotopy import TomotopyLDA
-from topiclab.names import GENSIM_ALPHAS, LDA_BACKENDS
+from topiclab.names import GENSIM_ALPHAS, LDA_BACKENDS, MAX_SHARDS
 
 ADAPTERS: dict[str, Any] = {"tomotopy": TomotopyLDA, "sklearn": SklearnLDA, "gensim": GensimLDA}
 
@@ -36,7 +36,10 @@ class LDA(CountModel):
     ``"auto"`` learns one. ``max_iter``: passes over the corpus (sklearn, gensim; default 50)
     or Gibbs sweeps (tomotopy; default 500). tomotopy takes whole counts (fractions are cut).
     ``seed_topics``: ``{topic: [column, ...]}``, seed words (by column) drawn into their topic by a
-    word prior (tomotopy only; :mod:`topiclab.models.seeding`).
+    word prior (tomotopy only; :mod:`topiclab.models.seeding`). ``shards``: tomotopy samples in
+    this many fixed shards, one thread each: the same result for a seed and a shard count on any
+    machine; without ``max_iter`` it stops when the chain has converged (at most 500 sweeps).
+    ``verbose``: a progress bar on stderr.
 
     Fitted attributes: ``components_`` (k x terms, rows sum to 1), ``doc_topic_`` (units x k,
     rows sum to 1), ``priors_`` (a :class:`~topiclab.models.result.Priors`), ``n_iter_``,
@@ -51,9 +54,11 @@ class LDA(CountModel):
 
     def __init__(self, n_components: int = 10, *, backend: str = "tomotopy", alpha: float | str | None = None,
                  eta: float | None = None, max_iter: int | None = None, random_state: int = 0,
-                 seed_topics: dict[int, list[int]] | None = None) -> None:
+                 seed_topics: dict[int, list[int]] | None = None, shards: int = 1, verbose: bool = False) -> None:
         self.n_components = n_components
         self.seed_topics = seed_topics
+        self.shards = shards
+        self.verbose = verbose
         self.backend = backend
         self.alpha = alpha
         self.eta = eta
@@ -72,6 +77,7 @@ class LDA(CountModel):
         if self.eta is not None:
             check_number(self.eta, "eta", low=0, open_low=True)
         check_max_iter(self.max_iter)
+        check_int(self.shards, "shards", minimum=1, maximum=MAX_SHARDS)
         for topic, columns in (self.seed_topics or {}).items():
             if not 0 <= int(topic) < int(self.n_components):
                 raise ConfigError(f"seeded topic {topic} is not one of the {self.n_components} topics; give at most "
@@ -88,7 +94,8 @@ class LDA(CountModel):
         adapter: LDABackend = ADAPTERS[self.backend]()
         fitted = adapter.fit(counts, k=int(self.n_components), alpha=self.alpha, eta=self.eta,
                              max_iter=self.max_iter, seed=int(self.random_state),
-                             seed_topics={int(t): [int(j) for j in c] for t, c in (self.seed_topics or {}).items()})
+                             seed_topics={int(t): [int(j) for j in c] for t, c in (self.seed_topics or {}).items()},
+                             shards=int(self.shards), progress=bool(self.verbose))
         self.model_ = adapter
         self.components_ = rows_to_one(fitted.topic_term)
         self.doc_topic_ = rows_to_one(fitted.doc_topic)

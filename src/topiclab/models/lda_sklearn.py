@@ -28,9 +28,12 @@ class SklearnLDA:
         self.model = model
 
     def fit(self, counts: sp.csr_matrix, *, k: int, alpha: Any, eta: float | None, max_iter: int | None,
-            seed: int, seed_topics: dict[int, list[int]] | None = None) -> BackendFit:
+            seed: int, seed_topics: dict[int, list[int]] | None = None, shards: int = 1,
+            progress: bool = False) -> BackendFit:
         if seed_topics:
             raise ConfigError("seeded topics need LDA backend 'tomotopy' (word priors); leave --backend out")
+        if shards > 1:
+            raise ConfigError(f"{shards} shards need LDA backend 'tomotopy' (a sharded sampler); leave --backend out")
         from sklearn.decomposition import LatentDirichletAllocation
 
         self.model = LatentDirichletAllocation(

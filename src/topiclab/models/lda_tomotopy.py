@@ -1,6 +1,10 @@
 """LDA by collapsed Gibbs sampling with tomotopy (Griffiths & Steyvers 2004).
 
-One worker, so the chain is reproducible from the seed. Priors default to alpha = 0.1 and
+The sampler runs in ``shards`` threads with tomotopy's partition scheme (documents and words
+split into fixed blocks sampled in a fixed rotation), so the chain is reproducible from the seed
+and the shard count, on any number of cores; one shard is the plain sequential sampler. Training
+runs in blocks of ``BLOCK`` sweeps (the same chain as one call) so that it shows progress and,
+without ``max_iter``, stops once the per-word log-likelihood has converged. Priors default to alpha = 0.1 and
 eta = 0.01 (tomotopy's defaults); tomotopy re-estimates alpha from the samples every
 ``optim_interval`` (10) sweeps, so the fitted alpha, the one the proportions are computed
 with, is recorded beside the starting one. Each unit is given to
@@ -10,6 +14,7 @@ takes whole counts, so fractions are cut, with a warning.
 
 from __future__ import annotations
 
+import sys
 import warnings
 from typing import Any
 
@@ -26,6 +31,35 @@ ALPHA, ETA, SWEEPS, INFER_SWEEPS = 0.1, 0.01, 500, 100
 # ``weight``), and in the other topics as a share of eta: on CSL's disciplines a prior of about 1 %
 # of the words recovered them best (experiments/seeded_csl, experiments/research_backends)
 SEED_SHARE, SEED_ELSEWHERE = 0.01, 0.01
+BLOCK = 10  # sweeps between progress updates and convergence checks
+# converged: the per-word log-likelihood of the last WINDOW sweeps gained less than TOL (relative)
+# on the WINDOW before, after at least MIN_SWEEPS (bench/lda_convergence.py)
+MIN_SWEEPS, WINDOW, TOL = 100, 50, 1e-3
+AUTO_SHARD_TOKENS, AUTO_SHARDS = 1_000_000, 4  # shards = 0: one below a million tokens, else four
+
+
+def auto_shards(n_tokens: float) -> int:
+    """The shard count ``shards = 0`` stands for, by the corpus's number of tokens.
+
+    Example:
+        >>> auto_shards(200_000), auto_shards(20_000_000)
+        (1, 4)
+    """
+    return 1 if n_tokens < AUTO_SHARD_TOKENS else AUTO_SHARDS
+
+
+def converged(ll_per_word: list[float]) -> bool:
+    """Whether a chain whose per-word log-likelihood after each block is ``ll_per_word`` has converged.
+
+    Example:
+        >>> converged([-9.0] * 5 + [-8.0] * 5), converged([-8.0] * 15)
+        (False, True)
+    """
+    blocks = WINDOW // BLOCK
+    if len(ll_per_word) * BLOCK < max(MIN_SWEEPS, 2 * WINDOW):
+        return False
+    last, before = np.mean(ll_per_word[-blocks:]), np.mean(ll_per_word[-2 * blocks:-blocks])
+    return bool(last - before < TOL * abs(before))
 
 
 def unit_words(counts: sp.csr_matrix) -> list[list[str]]:
@@ -56,7 +90,8 @@ class TomotopyLDA:
         self.model = model
 
     def fit(self, counts: sp.csr_matrix, *, k: int, alpha: Any, eta: float | None, max_iter: int | None,
-            seed: int, seed_topics: dict[int, list[int]] | None = None) -> BackendFit:
+            seed: int, seed_topics: dict[int, list[int]] | None = None, shards: int = 1,
+            progress: bool = False) -> BackendFit:
         try:
             import tomotopy
         except ImportError:
@@ -73,8 +108,8 @@ class TomotopyLDA:
                 prior = [eta0 * SEED_ELSEWHERE] * k
                 prior[topic] = strength
                 model.set_word_prior(str(j), prior)
-        model.train(max_iter or SWEEPS, workers=1)
         self.model = model
+        self._train(max_iter, shards, progress)
         order = [int(w) if w != EMPTY else -1 for w in model.used_vocabs]
         keep = [i for i, j in enumerate(order) if j >= 0]
         topic_term = np.zeros((k, counts.shape[1]))
@@ -82,6 +117,25 @@ class TomotopyLDA:
             topic_term[t, [order[i] for i in keep]] = np.asarray(model.get_topic_word_dist(t))[keep]
         doc_topic = np.array([d.get_topic_dist() for d in model.docs])
         return BackendFit(topic_term, doc_topic, self.priors(alpha0, eta0), int(model.global_step))
+
+    def _train(self, max_iter: int | None, shards: int, progress: bool) -> None:
+        import tomotopy
+        from tqdm import tqdm
+
+        total = max_iter or SWEEPS
+        scheme = tomotopy.ParallelScheme.PARTITION
+        trace: list[float] = []
+        with tqdm(total=total, unit="sweep", desc=f"LDA ({shards} shard{'s' * (shards > 1)})", disable=not progress,
+                  file=sys.stderr) as bar, warnings.catch_warnings():
+            # tomotopy warns that more than one worker may change the result: not with a fixed partition
+            warnings.filterwarnings("ignore", message="The training result may differ", category=RuntimeWarning)
+            for done in range(0, total, BLOCK):
+                self.model.train(min(BLOCK, total - done), workers=shards, parallel=scheme)
+                bar.update(min(BLOCK, total - done))
+                trace.append(float(self.model.ll_per_word))
+                bar.set_postfix_str(f"log-lik/word {trace[-1]:.4f}", refresh=False)
+                if not max_iter and converged(trace):
+                    break
 
     def priors(self, alpha0: Any, eta0: Any) -> Priors:
         """The fitted model's priors, having started from ``alpha0`` and ``eta0``."""

@@ -1,0 +1,169 @@
+"""How topiclab scales: N news-like documents, preprocess + LDA k = 50, time and peak memory by stage.
+
+The documents are built reproducibly (seed 0) from real sentences: People's Daily 1998-01 and
+product reviews (``bench/corpora.py``, fetched once with pip) and CSL's abstracts when
+``../shared`` is present. Each document takes 2-11 consecutive sentences of one source text
+window (so a document keeps one subject), about 1.2 kB on average, as the issue's 100,000
+documents (122 MB). Two commands run on the JSON lines file, as a user would:
+
+1. ``topiclab preprocess docs.jsonl --workers W`` (segment, tag, filter: the preprocessing stage),
+2. ``topiclab fit docs.jsonl --model lda --k 50 --workers W --shards S`` (reads the cache the first
+   command left, builds the vocabulary and counts, trains LDA, writes the run folder).
+
+Peak memory is the largest resident set of the whole process tree (the command and its worker
+processes), sampled every 0.1 s from /proc. Stage times within the fit come from its
+``timings.json``. Prints one table; ``--csv FILE`` appends the rows.
+
+    python bench/scale.py 10000
+    python bench/scale.py 100000 --workers 2 --shards 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpora import SHARED_CSL, csl_texts, news_texts, review_texts  # noqa: E402
+
+_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]?")
+
+
+def sentence_pool() -> list[list[str]]:
+    """Each source text as its list of sentences (texts of one sentence are pooled by source)."""
+    sources = [news_texts(), review_texts()] + ([csl_texts()] if SHARED_CSL.is_file() else [])
+    pool: list[list[str]] = []
+    for texts in sources:
+        sentences = [s.strip() for t in texts for s in _SENTENCE.findall(t) if len(s.strip()) >= 4]
+        pool.append(sentences)
+    return pool
+
+
+def build(n: int, path: Path, seed: int = 0) -> float:
+    """Write ``n`` documents to ``path`` (JSON lines: id, text); returns megabytes written."""
+    rng = random.Random(seed)
+    pool = sentence_pool()
+    weights = [0.6, 0.2, 0.2][: len(pool)]
+    size = 0
+    with path.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            sentences = rng.choices(pool, weights)[0]
+            length = rng.randint(2, 11)
+            start = rng.randrange(0, max(1, len(sentences) - length))
+            text = "".join(sentences[start:start + length])
+            line = json.dumps({"id": f"d{i:07d}", "text": text}, ensure_ascii=False) + "\n"
+            size += len(line.encode())
+            out.write(line)
+    return size / 1e6
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and every descendant (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    total = 0
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
+
+
+def run(command: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak tree RSS (bytes) of ``command``."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    sampler.join()
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}): {err.strip()[-2000:]}")
+    return time.perf_counter() - start, peak[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("n", type=int, help="number of documents")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--shards", type=int, default=0, help="LDA shards (0: topiclab's default)")
+    parser.add_argument("--k", type=int, default=50)
+    parser.add_argument("--keep", type=Path, help="keep the corpus and run folder here")
+    parser.add_argument("--csv", type=Path, help="append the rows to this CSV")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="topiclab-scale-")) if args.keep is None else args.keep
+    work.mkdir(parents=True, exist_ok=True)
+    docs, cache, out = work / "docs.jsonl", work / "cache", work / "run"
+    t = time.perf_counter()
+    mb = build(args.n, docs)
+    print(f"built {args.n:,} documents, {mb:.1f} MB, in {time.perf_counter() - t:.0f} s", flush=True)
+    topiclab = [sys.executable, "-m", "topiclab.cli"]
+    common = ["--workers", str(args.workers), "--quiet", "--id-col", "id"]
+    env_cache = ["--cache-dir", str(cache)]
+    pre_s, pre_rss = run([*topiclab, "preprocess", str(docs), *common, *env_cache, "--out", str(work / "tokens.jsonl")])
+    shards = ["--shards", str(args.shards)] if args.shards else []
+    fit_s, fit_rss = run([*topiclab, "fit", str(docs), "--model", "lda", "--k", str(args.k), *common, *shards,
+                          *env_cache, "--out", str(out)])
+    timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))
+    config = (out / "config.toml").read_text(encoding="utf-8")
+    shards_used = re.search(r"^shards = (\d+)", config, re.M)
+    rows = [
+        ("preprocess (command)", pre_s, pre_rss, f"{mb / pre_s:.2f} MB/s"),
+        ("fit (command, cached tokens)", fit_s, fit_rss, f"{args.n / fit_s:,.0f} docs/s"),
+        *((f"  fit: {stage}", seconds, None, "") for stage, seconds in timings.items()),
+        ("end to end", pre_s + fit_s, max(pre_rss, fit_rss), f"{mb / (pre_s + fit_s):.2f} MB/s"),
+    ]
+    print(f"\nN = {args.n:,} documents ({mb:.1f} MB), k = {args.k}, workers {args.workers}, "
+          f"shards {shards_used.group(1) if shards_used else '?'}")
+    print(f"{'stage':32} {'seconds':>9} {'peak RSS MB':>12}  throughput")
+    for name, seconds, rss, rate in rows:
+        print(f"{name:32} {seconds:9.1f} {'' if rss is None else f'{rss / 2**20:12.0f}':>12}  {rate}")
+    if args.csv:
+        new = not args.csv.exists()
+        with args.csv.open("a", encoding="utf-8") as f:
+            if new:
+                f.write("n,mb,workers,stage,seconds,peak_rss_mb\n")
+            for name, seconds, rss, _ in rows:
+                f.write(f"{args.n},{mb:.1f},{args.workers},{name.strip()},{seconds:.1f},"
+                        f"{'' if rss is None else round(rss / 2**20)}\n")
+    if args.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
