@@ -156,7 +156,8 @@ def test_the_report_shows_names_and_lists_excluded_topics(run: Path):
     (["--exclude", "-1"], "--exclude '-1': '-1' is not a topic number"),
     (["--exclude", "6"], "labels: topic 6 is not a topic of this run (it has topics 0 to 5); give numbers from 0 to 5"),
     (["--merge", "2,4", "--exclude", "4"], "labels: topic 4 is both merged ([2, 4]) and excluded; keep it in one"),
-    (["--exclude", "0,1,2,3,4,5"], "labels: every topic is excluded; leave at least one topic to compare"),
+    (["--exclude", "0,1,2,3,4,5"], "labels: merges and exclusions leave 0 topics; leave at least two topics"),
+    (["--merge", "0,1,2,3,4,5"], "labels: merges and exclusions leave 1 topic; leave at least two topics"),
 ])
 def test_bad_input_is_one_line_with_status_2_and_changes_nothing(run: Path, capsys, args, message):
     before = {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()}

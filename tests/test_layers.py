@@ -18,7 +18,7 @@ import pytest
 import topiclab
 
 SRC = Path(topiclab.__file__).parent
-SHARED = {"errors", "names", "checks", "_io", "cache"}
+SHARED = {"errors", "names", "checks", "_io", "cache", "cluster"}
 STAGES = [{"corpus"}, {"preprocess"}, {"vectorize"}, {"models"}, {"evaluate", "select", "validation"},
           {"comparisons", "distinctive", "over_time", "model_effects"}, {"plots", "webfont", "time_plots", "effect_plots"}]
 APPLICATION = {"config", "pipeline", "runfolder", "sweeps", "compare_runs", "report", "ldavis", "apply", "api",

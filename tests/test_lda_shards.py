@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import topiclab
@@ -88,3 +89,18 @@ def test_shards_are_refused_in_one_line(args: list[str], message: str, capsys, t
     assert main(["fit", "--quiet", "--no-cache", "--out", str(tmp_path / "run"), *args]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1 and not (tmp_path / "run").exists()
+
+
+def test_topics_the_sampler_empties_are_named_empty(tmp_path: Path, capsys):
+    """Three themes and k = 6: tomotopy's learned alpha leaves a topic with no words; it is said to be empty."""
+    rng = np.random.default_rng(0)
+    rows = ["id,text"] + [f"{i},{'，'.join(rng.choice(THEMES[i % 3], size=30))}。" for i in range(200)]
+    (tmp_path / "docs.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "run"
+    assert main(["fit", str(tmp_path / "docs.csv"), "--model", "lda", "--k", "6", "--quiet", "--no-cache",
+                 "--no-generic", "--set", "vectorize.no_above=0.95", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    quality = pd.read_csv(out / "topic_quality.csv")
+    empty = quality.loc[quality["empty"], "topic"].tolist()
+    assert empty and len(empty) <= 3 and printed.count("(empty: no words)") == len(empty)
+    assert f"{len(empty)} topic(s) hold no words" in printed

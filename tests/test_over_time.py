@@ -172,3 +172,13 @@ def test_a_group_seen_in_one_period_has_no_trend_but_keeps_its_band():
     t = trends(f, "year", by="group", n_boot=100)
     assert (t[t["group"] == "b"]["direction"] == "undetermined").all() and t[t["group"] == "b"]["slope"].isna().all()
     assert t[t["group"] == "b"]["q_value"].isna().all() and t[t["group"] == "a"]["q_value"].notna().all()
+
+
+def test_three_periods_call_a_trend_only_when_it_dwarfs_the_noise():
+    """With three periods (one residual df) a small slope stays flat; a steep one is still found."""
+    small = [trends(planted(s, years=3, per_year=60), "year").query("topic == 0")["direction"].item()
+             for s in range(20)]
+    assert small.count("rising") <= 4  # 0.075 a year on three points: the normal interval called 15 of 20
+    steep = planted(0, years=3, per_year=400)
+    steep["topic_0"], steep["topic_1"] = steep["topic_0"] * 3, steep["topic_1"] / 3
+    assert trends(steep, "year").query("topic == 0")["direction"].item() == "rising"

@@ -57,7 +57,8 @@ def test_formulas_are_read_and_refused_in_one_line():
                                                                           "s(year)2", "s(year)3")
     for formula, message in [("region", "must start with '~'"), ("~ region + region", "twice"),
                              ("~ s(region)", "needs a numeric column"), ("~ nowhere", "no metadata column"),
-                             ("~ log(year)", "cannot read the term")]:
+                             ("~ log(year)", "cannot read the term"), ("~ region * year", "is an interaction"),
+                             ("~ s(year, df=4)", "give df=3 or less")]:
         with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
             design_matrix(formula, meta)
 
@@ -131,6 +132,9 @@ def test_research_model_options_are_refused_in_one_line(tmp_path, capsys):
         (["--model", "nmf", "--seed-words", table], "applies to model lda"),
         (["--model", "lda", "--seed-words", str(tmp_path / "none.toml")], "no such file"),
         (["--model", "dtm"], "needs the metadata column of each document's date"),
+        (["--model", "stm"], "model stm needs a prevalence formula"),
+        (["--model", "lda", "--time-col", "year"], "model.time_col applies to model dtm, not lda"),
+        (["--model", "lda", "--time-bin", "quarter"], "model.time_bin applies to model dtm, not lda"),
     ]
     for extra, message in cases:
         assert main(["fit", table, "--out", str(tmp_path / "x"), "--quiet", "--no-cache", *LOOSE, *extra]) == 2

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from topiclab._io import check_destination, check_file_destination, require_path
 from topiclab.cli_intrusion import add_parser as add_intrusion_parsers
 from topiclab.cli_label import add_parser as add_label_parser
+from topiclab.cluster import use_scheduler
 from topiclab.errors import ConfigError, InputError, TopiclabError
 from topiclab.names import (
     DEFAULT_CHUNK_SIZE,
@@ -131,6 +132,9 @@ def _add_preprocess_args(p: argparse.ArgumentParser) -> None:
                    help="apply exactly the phrases of this table, as a run's model/phrases.tsv (default: learn them)")
     g.add_argument("--workers", type=int, default=None, metavar="N",
                    help="worker processes; results are the same for any number (default: 1)")
+    g.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="a Dask scheduler (tcp://host:8786) whose workers segment the batches and fit a sweep's runs; "
+                   "the same results as one process; needs the dask extra (default: $TOPICLAB_SCHEDULER, or none)")
     g.add_argument("--cache-dir", type=Path, default=None, metavar="DIR",
                    help="preprocessing cache (default: $TOPICLAB_CACHE or ~/.cache/topiclab)")
     g.add_argument("--no-cache", action="store_true", help="neither read nor write the cache (default: use it)")
@@ -461,9 +465,13 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         print(f"agreement with {label}: nmi {m[f'nmi_{label}']:.4f}, ari {m[f'ari_{label}']:.4f}, "
               f"purity {m[f'purity_{label}']:.4f}")
     seeded = list(run.seeds)
+    empty = set(run.result.empty_topics())
     for t, words in enumerate(result.top_terms(8)):
         name = f" [{seeded[t]}]" if t < len(seeded) else ""
-        print(f"  topic {t}{name}: {' '.join(words)}")
+        print(f"  topic {t}{name}: {'(empty: no words)' if t in empty else ' '.join(words)}")
+    if empty:
+        print(f"note: {len(empty)} topic(s) hold no words ({', '.join(map(str, sorted(empty)))}): the sampler emptied "
+              f"them; a smaller --k (about {m['k'] - len(empty)}) suits this corpus")
     if run.seeds_missing:
         lost = "; ".join(f"{name}: {' '.join(words)}" for name, words in run.seeds_missing.items())
         print(f"seed words not in the vocabulary (ranks of the others in seed_words.csv): {lost}")
@@ -577,7 +585,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        with use_scheduler(getattr(args, "scheduler", None)):
+            return int(args.func(args))
     except TopiclabError as err:
         print(f"topiclab: error: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -77,6 +77,8 @@ def _cmd_intrusion(args: argparse.Namespace) -> int:
     out, key = write_sheets(sheets, args.out, key, overwrite=args.overwrite)
     print(f"{len(sheets.words)} word items, {len(sheets.documents)} document items (set {sheets.code}); "
           f"document texts from the run's {sheets.settings['texts']}")
+    if sheets.settings["empty_topics"]:
+        print(f"no items for topics with no words: {', '.join(map(str, sheets.settings['empty_topics']))}")
     print(f"wrote: {out} (for the coders) and {key} (the answer key: keep it apart)")
     print(f"next: topiclab intrusion-score {key} CODER1.csv CODER2.csv ...")
     return 0

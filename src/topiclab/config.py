@@ -149,6 +149,12 @@ class ModelConfig:
             # without covariates an STM is a correlated topic model: nothing the covariates would add
             raise ConfigError("model stm needs a prevalence formula over metadata columns: add --prevalence "
                               "'~ region' (or '~ region + s(year)'); without covariates use --model lda")
+        if self.time_col and self.name != "dtm":
+            raise ConfigError(f"model.time_col applies to model dtm, not {self.name}; for prevalence over time use "
+                              "`topiclab compare RUN --time-col COLUMN`, or add --model dtm")
+        if self.time_bin != "year" and self.name != "dtm":
+            raise ConfigError(f"model.time_bin applies to model dtm, not {self.name}; for prevalence over time use "
+                              "`topiclab compare RUN --time-col COLUMN --bin BIN`")
         if self.name == "dtm" and not self.time_col:
             raise ConfigError("model dtm needs the metadata column of each document's date: add --time-col COLUMN")
         check_choice(self.backend, "model.backend", (*LDA_BACKENDS, "topica"))
@@ -286,8 +292,10 @@ class LabelsConfig:
                 raise ConfigError(f"{source}: topic {t} is both merged ({seen[t]}) and excluded; keep it in one "
                                   "of them")
         merged_away = sum(len(group) - 1 for group in self.merge)
-        if k - merged_away - len(set(self.exclude)) < 1:
-            raise ConfigError(f"{source}: every topic is excluded; leave at least one topic to compare")
+        left = k - merged_away - len(set(self.exclude))
+        if left < 2:  # one topic holds every document whole: there is no share to compare
+            raise ConfigError(f"{source}: merges and exclusions leave {max(left, 0)} topic{'s' * (left != 1)}; "
+                              "leave at least two topics to compare")
 
     @classmethod
     def from_toml(cls, path: Path | str) -> LabelsConfig:

@@ -45,8 +45,10 @@ def predicted_prevalence_plot(predicted: pd.DataFrame, covariate: str, labels: d
                 ax.plot(x, part["mean"], color="#08519c")
             else:
                 y = np.arange(len(part))
-                ax.errorbar(part["mean"], y, xerr=[part["mean"] - part["ci_low"], part["ci_high"] - part["mean"]],
-                            fmt="o", color="#08519c", capsize=3)
+                # the mean of the draws may sit a rounding error outside their quantiles
+                arms = [np.clip(part["mean"] - part["ci_low"], 0, None),
+                        np.clip(part["ci_high"] - part["mean"], 0, None)]
+                ax.errorbar(part["mean"], y, xerr=arms, fmt="o", color="#08519c", capsize=3)
                 ax.set_yticks(y, part["value"].astype(str))
                 ax.invert_yaxis()
             ax.set_title((labels or {}).get(int(topic), f"topic {topic}"), fontsize=9)

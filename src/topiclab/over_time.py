@@ -15,10 +15,12 @@ are left out and counted (``time_coverage``); so are documents with no words lef
   scatter around the line is measured in units of their bootstrap variance (``dispersion``, a Birge
   ratio, as quasi-likelihood's dispersion, McCullagh & Nelder 1989), and where it exceeds 1 the
   standard error is multiplied by its square root and the interval uses Student's t with (periods - 2)
-  degrees of freedom, else the normal. ``direction`` is ``rising`` / ``falling`` when the interval
-  excludes zero, else ``flat`` (``undetermined`` with one period). An interval holds at its level for
-  its own topic: of 20 flat topics about one shows a direction by chance at 95%, so the table also
-  has Benjamini–Hochberg q-values over all its rows (Benjamini & Hochberg 1995) and ``significant``.
+  degrees of freedom, else the normal. With fewer than seven periods the dispersion itself is too
+  uncertain to trust below 1, so it is taken as at least 1 and t is used always. ``direction`` is
+  ``rising`` / ``falling`` when the interval excludes zero, else ``flat`` (``undetermined`` with one
+  period). An interval holds at its level for its own topic: of 20 flat topics about one shows a
+  direction by chance at 95%, so the table also has Benjamini–Hochberg q-values over all its rows
+  (Benjamini & Hochberg 1995) and ``significant``.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from topiclab.names import TIME_BINS
 
 FREQ = {"year": "Y", "quarter": "Q", "month": "M", "day": "D"}
 ALL = "all"  # the group of every document when there is no grouping column
+FEW_DF = 5  # residual degrees of freedom (periods - 2) below which a trend is judged on t with dispersion >= 1
 _PRECISION = ("year", "quarter", "month", "day")
 _PATTERNS = (  # (pattern, precision), tried in order on the normalised text
     (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?"),
@@ -228,8 +231,10 @@ def _trend_rows(group: str, st: dict[str, np.ndarray], mean: np.ndarray, ci: flo
                 n_docs: int) -> pd.DataFrame:
     """One row a topic: slope, interval (widened by the dispersion where above 1), p-value, direction."""
     disp, df, slope = st["dispersion"], np.maximum(st["df"], 1), st["slope"]
-    wide = np.isfinite(disp) & (disp > 1)
-    se = st["se"] * np.sqrt(np.where(wide, disp, 1.0))
+    # widened where periods move together beyond sampling noise, and judged on Student's t where
+    # so few periods leave the dispersion itself uncertain (three periods: one residual df)
+    wide = (np.isfinite(disp) & (disp > 1)) | (df < FEW_DF)
+    se = st["se"] * np.sqrt(np.where(wide, np.fmax(disp, 1.0), 1.0))
     level = 1 - (1 - ci) / 2
     crit = np.where(wide, stats.t.ppf(level, df), stats.norm.ppf(level))
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -17,8 +17,9 @@
 ``boilerplate.csv``       ``reason, documents, text``: the boilerplate lines removed before
                           segmentation (page chrome, mastheads, datelines, repeated lines)
 ``generic_terms.csv``     ``term, share, ridf``: the generic words left out of the vocabulary
-``topic_quality.csv``     ``topic, exclusivity, npmi, frex_terms``: each topic's exclusivity
-                          and coherence, and its top terms by FREX (frequent and exclusive)
+``topic_quality.csv``     ``topic, exclusivity, npmi, frex_terms, empty``: each topic's exclusivity
+                          and coherence, its top terms by FREX (frequent and exclusive), and
+                          whether it holds no words (a sampler emptied it; its terms mean nothing)
 ``seed_words.csv``        seeded topics only: ``topic, label, word, in_vocabulary, rank,
                           weight``, where each seed word ranks among its topic's terms
 ``topics_over_time.csv``  ``--model dtm`` only: ``period, topic, rank, term, weight``
@@ -133,9 +134,10 @@ def write_run(fit: FitRun, out: Path, *, overwrite: bool = False, embed: Corpus 
         pd.DataFrame([(g.term, g.share, g.ridf) for g in fit.generic], columns=["term", "share", "ridf"]) \
             .to_csv(tmp / "generic_terms.csv", index=False, float_format="%.6f", lineterminator="\n")
         tokens = fit.units.tokens
-        topic_quality(fit.result.topic_term, fit.result.terms, term_counts(tokens, fit.result.terms), texts=tokens,
-                      top_n=fit.config.run.top_n).to_csv(tmp / "topic_quality.csv", index=False, float_format="%.6f",
-                                                         lineterminator="\n")
+        quality = topic_quality(fit.result.topic_term, fit.result.terms, term_counts(tokens, fit.result.terms),
+                                texts=tokens, top_n=fit.config.run.top_n)
+        quality["empty"] = quality["topic"].isin(fit.result.empty_topics())  # no words: its terms are term order
+        quality.to_csv(tmp / "topic_quality.csv", index=False, float_format="%.6f", lineterminator="\n")
         for name, table in model_tables(fit).items():
             table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6f", lineterminator="\n")
         fit.result.save(tmp / "model")

@@ -5,8 +5,9 @@ Each fit's ``exclusivity`` is the mean over its topics of stm's exclusivity (wei
 the summary marks the k whose mean NPMI and exclusivity no other k beats on both (``frontier``),
 as stm's ``searchK`` plots coherence against exclusivity.
 
-Fits run in ``workers`` processes; rows come back in (k, seed) order and each fit is seeded by
-its own settings, so the tables are the same whatever the worker count.
+Fits run in ``workers`` processes, or on the Dask cluster :func:`topiclab.cluster.scheduler_address`
+names; rows come back in (k, seed) order and each fit is seeded by its own settings, so the tables
+are the same whatever the worker count and wherever the fits ran.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from topiclab.cluster import map_in_order, scheduler_address
 from topiclab.config import FitConfig
 from topiclab.pipeline import Prepared, fit_prepared
 from topiclab.select import SWEEP_METRICS, check_sweep, frontier, topic_stability
@@ -27,6 +29,10 @@ from topiclab.validation import exclusivity
 
 def _fit_one(args: tuple) -> tuple[int, int, dict, np.ndarray]:
     prepared, config = args
+    return _fit_on(prepared, config)
+
+
+def _fit_on(prepared: Prepared, config: FitConfig) -> tuple[int, int, dict, np.ndarray]:
     fit = fit_prepared(prepared, config)
     excl = exclusivity(fit.result.topic_term, n=config.run.top_n)  # over the words coherence scores
     metrics = {**fit.metrics, "exclusivity": round(float(excl.mean()), 6)}
@@ -54,7 +60,10 @@ def sweep(prepared: Prepared, config: FitConfig, ks: Sequence[int], seeds: Seque
     jobs = [(prepared, config.with_overrides([f"model.k={k}", f"model.seed={s}"])) for k in ks for s in seeds]
     bar = tqdm(total=len(jobs), unit="fit", desc="sweep", disable=not progress, file=sys.stderr)
     with bar:
-        if workers == 1:
+        address = scheduler_address()
+        if address is not None:  # the prepared corpus goes to the cluster once
+            results = map_in_order(_fit_on, [c for _, c in jobs], address, shared=prepared, done=lambda _: bar.update())
+        elif workers == 1:
             results = []
             for job in jobs:
                 results.append(_fit_one(job))

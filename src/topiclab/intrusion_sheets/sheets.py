@@ -125,9 +125,13 @@ def build_sheets(run_dir: Path | str, *, n_words: int = 5, n_docs: int = 3, seed
         theta = documents[[f"topic_{t}" for t in range(result.k)]].to_numpy(dtype=np.float64)
     texts, source = _run_texts(folder, config, tokens)
     doc_ids = documents["doc_id"].astype(str).tolist()
-    # items in a shuffled order, so that neighbouring items are not neighbouring topics
-    words = _shuffle(word_intrusion(result.topic_term, n_words=n_words, seed=seed), [seed, 2])
-    docs = _shuffle(document_intrusion(theta, n_docs=n_docs, seed=seed), [seed, 3])
+    # items in a shuffled order, so that neighbouring items are not neighbouring topics; a topic with
+    # no words (emptied by the sampler) has no top words or documents to test, so it gets no item
+    empty = set(result.empty_topics())
+    words = _shuffle([it for it in word_intrusion(result.topic_term, n_words=n_words, seed=seed)
+                      if it.topic not in empty], [seed, 2])
+    docs = _shuffle([it for it in document_intrusion(theta, n_docs=n_docs, seed=seed) if it.topic not in empty],
+                    [seed, 3])
     key_rows = []
     for task, items in (("word", words), ("document", docs)):
         for n, item in enumerate(items):
@@ -143,7 +147,7 @@ def build_sheets(run_dir: Path | str, *, n_words: int = 5, n_docs: int = 3, seed
     doc_table = _table([[_excerpt(texts.get(doc_ids[o], ""), chars) for o in it.options] for it in docs],
                        "document", code)
     settings = {"run": str(folder), "seed": seed, "n_words": n_words, "n_docs": n_docs, "chars": chars,
-                "texts": source, "sheet": code, "k": result.k}
+                "texts": source, "sheet": code, "k": result.k, "empty_topics": sorted(empty)}
     return Sheets(word_table, doc_table, key, settings)
 
 

@@ -56,6 +56,9 @@ Term(column='grade', kind='categorical', df=None))
     terms: list[Term] = []
     for part in parts:
         m = _TERM.match(part)
+        if any(op in part for op in ("*", ":", "^", "|")):
+            raise ConfigError(f"prevalence formula {text!r}: {part!r} is an interaction, which is not supported; "
+                              "give main effects joined by +, e.g. \"~ region + year\"")
         if not part or m is None:
             raise ConfigError(f"prevalence formula {text!r}: cannot read the term {part!r}; terms are a column, "
                               "s(column), s(column, df=N) or factor(column), joined by +")
@@ -147,6 +150,14 @@ def design_matrix(formula: str, meta: pd.DataFrame, *, reference: dict[str, str]
             raise ConfigError(f"prevalence formula: s({term.column}) needs a numeric column; {term.column!r} holds "
                               f"text such as {str(col.iloc[0])!r}")
         term = Term(term.column, kind, term.df)
+        if kind == "smooth":
+            distinct = int(col.nunique())
+            if distinct < 3:
+                raise ConfigError(f"prevalence formula: s({term.column}) needs at least three distinct values; "
+                                  f"{term.column!r} has {distinct}: give it as a linear term, {term.column}")
+            if term.df is not None and term.df >= distinct:
+                raise ConfigError(f"prevalence formula: s({term.column}, df={term.df}) has more columns than "
+                                  f"{term.column!r} has distinct values ({distinct}); give df={distinct - 1} or less")
         if kind == "categorical":
             found = sorted({str(v) for v in col})
             ref = (reference or {}).get(term.column, found[0])

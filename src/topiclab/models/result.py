@@ -122,6 +122,19 @@ class TopicModelResult:
         order = np.argsort(-self.topic_term, axis=1, kind="stable")[:, :n]
         return [[self.terms[j] for j in row] for row in order]
 
+    def empty_topics(self) -> list[int]:
+        """Topics with no words of their own: every term weighs the same (the prior alone), as when
+        a Gibbs sampler has emptied a topic. Their top terms are an artefact of term order.
+
+        Example:
+            >>> tt = np.array([[0.7, 0.2, 0.1], [1 / 3, 1 / 3, 1 / 3]])
+            >>> r = TopicModelResult("lda", "tomotopy", 2, 0, ("a", "b", "c"), tt, np.full((1, 2), 0.5), ("u",), ("d",))
+            >>> r.empty_topics()
+            [1]
+        """
+        tt = np.asarray(self.topic_term, dtype=float)
+        return [int(t) for t in np.flatnonzero(np.ptp(tt, axis=1) <= 1e-12 * np.maximum(tt.max(axis=1), 1e-300))]
+
     def dominant_topic(self) -> np.ndarray:
         """Each unit's most probable topic (the lowest index on a tie)."""
         return np.asarray(self.doc_topic.argmax(axis=1))

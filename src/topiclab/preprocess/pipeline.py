@@ -35,6 +35,7 @@ from tqdm import tqdm
 
 from topiclab.cache import Cache, texts_digest
 from topiclab.checks import check_int
+from topiclab.cluster import map_in_order, scheduler_address
 from topiclab.corpus.model import Corpus
 from topiclab.errors import InputError
 from topiclab.preprocess.config import PreprocessConfig
@@ -48,6 +49,7 @@ from topiclab.preprocess.tagging import (
     build_segmenter,
     norm_options,
     pack_tagged,
+    tag_packed,
     unpack_tagged,
 )
 from topiclab.preprocess.team import Team, TeamStore
@@ -57,7 +59,8 @@ from topiclab.preprocess.units import Units, make_units
 def tag_corpus(
     texts: Sequence[str], config: PreprocessConfig, *, workers: int = 1, progress: bool = False
 ) -> list[Tagged]:
-    """Normalise, segment and tag every paragraph of every text, in ``workers`` processes.
+    """Normalise, segment and tag every paragraph of every text, in ``workers`` processes, or on
+    the Dask cluster :func:`topiclab.cluster.scheduler_address` names (the same result).
 
     Example:
         >>> tag_corpus(["长三角。\\n\\n集成电路产业"], PreprocessConfig())[0][1]
@@ -67,6 +70,10 @@ def tag_corpus(
     parts = batches(texts)
     bar = tqdm(total=len(texts), unit="doc", desc="segmenting", disable=not progress, file=sys.stderr)
     with bar:
+        address = scheduler_address()
+        if address is not None and len(parts) > 1:
+            packed = map_in_order(tag_packed, parts, address, shared=config, done=lambda i: bar.update(len(parts[i])))
+            return [unpack_tagged(doc) for docs in packed for doc in docs]
         if workers > 1 and len(parts) > 1:
             with Team(min(workers, len(parts)), config) as team:
                 replies = team.tag(parts, True, lambda i: bar.update(len(parts[i])))
@@ -178,9 +185,9 @@ def _tag_and_finish(
     corpus (packed) to cache when it was tagged here and ``keep_tagged``."""
     if packed is not None:
         return _finish(doc_ids, [unpack_tagged(doc) for doc in packed], config), None
-    if workers > 1 and len(batches(texts)) > 1:
+    if workers > 1 and len(batches(texts)) > 1 and scheduler_address() is None:
         return _preprocess_in_team(doc_ids, texts, config, workers, progress, keep_tagged=keep_tagged)
-    tagged = tag_corpus(texts, config, workers=1, progress=progress)
+    tagged = tag_corpus(texts, config, workers=1, progress=progress)  # on the cluster when there is one
     packed = [pack_tagged(doc) for doc in tagged] if keep_tagged else None
     return _finish(doc_ids, tagged, config), packed
 

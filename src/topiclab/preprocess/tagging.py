@@ -57,6 +57,22 @@ class Tagger:
         return out
 
 
+_TAGGERS: dict[str, Tagger] = {}  # a cluster worker's taggers, by settings: the dictionary is loaded once
+
+
+def tag_packed(config: PreprocessConfig, texts: Sequence[str]) -> list[list[tuple[str, str]]]:
+    """One batch tagged and packed (:func:`pack_tagged`), as a cluster worker runs it.
+
+    Example:
+        >>> tag_packed(PreprocessConfig(), ["集成电路产业"])
+        [[('集成电路\x00产业', 'nz\x00n')]]
+    """
+    key = config.tagging_key()
+    if key not in _TAGGERS:
+        _TAGGERS[key] = Tagger(build_segmenter(config), norm_options(config))
+    return [pack_tagged(doc) for doc in _TAGGERS[key].tag_batch(texts)]
+
+
 def pack_tagged(doc: Tagged) -> list[tuple[str, str]]:
     """A tagged document with each paragraph's words and tags joined by NUL (cheap to pickle).
 
