@@ -11,8 +11,9 @@ documents (122 MB). Two commands run on the JSON lines file, as a user would:
    command left, builds the vocabulary and counts, trains LDA, writes the run folder).
 
 Peak memory is the largest resident set of the whole process tree (the command and its worker
-processes), sampled every 0.1 s from /proc. Stage times within the fit come from its
-``timings.json``. Prints one table; ``--csv FILE`` appends the rows.
+processes), sampled every 0.1 s from /proc, as RSS (the issue's measure: pages shared by forked
+workers counted in each) and PSS (shared pages split between them: what the tree takes). Stage
+times within the fit come from its ``timings.json``. Prints one table; ``--csv FILE`` appends the rows.
 
     python bench/scale.py 10000
     python bench/scale.py 100000 --workers 2 --shards 2
@@ -69,8 +70,11 @@ def build(n: int, path: Path, seed: int = 0) -> float:
     return size / 1e6
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and every descendant (Linux /proc)."""
+def _tree_memory(root: int) -> tuple[int, int]:
+    """Resident and proportional-set bytes of ``root`` and every descendant (Linux /proc).
+
+    RSS counts a page shared by forked workers once in each of them; PSS splits it between them,
+    so their sum is what the tree takes from the machine."""
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -86,26 +90,29 @@ def _tree_rss(root: int) -> int:
             if parent == pid and child not in tree:
                 tree.add(child)
                 frontier.append(child)
-    total = 0
+    rss = pss = 0
     for pid in tree:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1]) * 1024
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1]) * 1024
         except OSError:
             continue
-    return total
+    return rss, pss
 
 
-def run(command: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak tree RSS (bytes) of ``command``."""
+def run(command: list[str]) -> tuple[float, int, int]:
+    """Wall seconds, peak tree RSS and peak tree PSS (bytes) of ``command``."""
     start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    peak = [0]
+    peak = [0, 0]
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            rss, pss = _tree_memory(proc.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -114,7 +121,7 @@ def run(command: list[str]) -> tuple[float, int]:
     sampler.join()
     if proc.returncode:
         raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}): {err.strip()[-2000:]}")
-    return time.perf_counter() - start, peak[0]
+    return time.perf_counter() - start, peak[0], peak[1]
 
 
 def main() -> None:
@@ -135,32 +142,37 @@ def main() -> None:
     topiclab = [sys.executable, "-m", "topiclab.cli"]
     common = ["--workers", str(args.workers), "--quiet", "--id-col", "id"]
     env_cache = ["--cache-dir", str(cache)]
-    pre_s, pre_rss = run([*topiclab, "preprocess", str(docs), *common, *env_cache, "--out", str(work / "tokens.jsonl")])
+    pre_s, pre_rss, pre_pss = run([*topiclab, "preprocess", str(docs), *common, *env_cache, "--out",
+                                   str(work / "tokens.jsonl")])
     shards = ["--shards", str(args.shards)] if args.shards else []
-    fit_s, fit_rss = run([*topiclab, "fit", str(docs), "--model", "lda", "--k", str(args.k), *common, *shards,
-                          *env_cache, "--out", str(out)])
+    fit_s, fit_rss, fit_pss = run([*topiclab, "fit", str(docs), "--model", "lda", "--k", str(args.k), *common, *shards,
+                                   *env_cache, "--out", str(out)])
     timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))
     config = (out / "config.toml").read_text(encoding="utf-8")
     shards_used = re.search(r"^shards = (\d+)", config, re.M)
     rows = [
-        ("preprocess (command)", pre_s, pre_rss, f"{mb / pre_s:.2f} MB/s"),
-        ("fit (command, cached tokens)", fit_s, fit_rss, f"{args.n / fit_s:,.0f} docs/s"),
-        *((f"  fit: {stage}", seconds, None, "") for stage, seconds in timings.items()),
-        ("end to end", pre_s + fit_s, max(pre_rss, fit_rss), f"{mb / (pre_s + fit_s):.2f} MB/s"),
+        ("preprocess (command)", pre_s, pre_rss, pre_pss, f"{mb / pre_s:.2f} MB/s"),
+        ("fit (command, cached tokens)", fit_s, fit_rss, fit_pss, f"{args.n / fit_s:,.0f} docs/s"),
+        *((f"  fit: {stage}", seconds, None, None, "") for stage, seconds in timings.items()),
+        ("end to end", pre_s + fit_s, max(pre_rss, fit_rss), max(pre_pss, fit_pss),
+         f"{mb / (pre_s + fit_s):.2f} MB/s"),
     ]
     print(f"\nN = {args.n:,} documents ({mb:.1f} MB), k = {args.k}, workers {args.workers}, "
           f"shards {shards_used.group(1) if shards_used else '?'}")
-    print(f"{'stage':32} {'seconds':>9} {'peak RSS MB':>12}  throughput")
-    for name, seconds, rss, rate in rows:
-        print(f"{name:32} {seconds:9.1f} {'' if rss is None else f'{rss / 2**20:12.0f}':>12}  {rate}")
+    print(f"{'stage':32} {'seconds':>9} {'peak RSS MB':>12} {'peak PSS MB':>12}  throughput")
+
+    def mib(b: int | None) -> str:
+        return "" if b is None else f"{b / 2**20:.0f}"
+
+    for name, seconds, rss, pss, rate in rows:
+        print(f"{name:32} {seconds:9.1f} {mib(rss):>12} {mib(pss):>12}  {rate}")
     if args.csv:
         new = not args.csv.exists()
         with args.csv.open("a", encoding="utf-8") as f:
             if new:
-                f.write("n,mb,workers,stage,seconds,peak_rss_mb\n")
-            for name, seconds, rss, _ in rows:
-                f.write(f"{args.n},{mb:.1f},{args.workers},{name.strip()},{seconds:.1f},"
-                        f"{'' if rss is None else round(rss / 2**20)}\n")
+                f.write("n,mb,workers,stage,seconds,peak_rss_mb,peak_pss_mb\n")
+            for name, seconds, rss, pss, _ in rows:
+                f.write(f"{args.n},{mb:.1f},{args.workers},{name.strip()},{seconds:.1f},{mib(rss)},{mib(pss)}\n")
     if args.keep is None:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -34,12 +34,13 @@ from topiclab.config import FitConfig
 from topiclab.corpus import Corpus, assign_regions, corpus_from_data
 from topiclab.curation import resolve_labels, seeded_names
 from topiclab.errors import ConfigError, InputError
+from topiclab.model_effects import by_document
 from topiclab.models.result import Priors, load_result
 from topiclab.pipeline import FitRun, fit_prepared, prepare
 from topiclab.plots import coherence_exclusivity, metrics_vs_k, save_figure
 from topiclab.preprocess.page_boilerplate import REPEATED_REASONS
 from topiclab.preprocess.phrases import phrases_to_tsv
-from topiclab.runfolder import damaged, require_run_files, write_run
+from topiclab.runfolder import damaged, read_run_tokens, require_run_files, write_run
 from topiclab.select import check_sweep
 from topiclab.sweeps import sweep as sweep_prepared
 
@@ -279,11 +280,25 @@ def compare(
               else seeded_names(result.folder / "model") if result.folder is not None else ())
     curation = resolve_labels(result.config.labels, result.topics, result.k, seeded=seeded)
     draws = draws_for(result.model.estimator, min(n_boot, 200), seed)
+    if draws is not None:
+        unit_docs, lengths = _units_of(result)
+        if len(unit_docs) == draws[0].shape[1] and len(set(unit_docs)) < len(unit_docs):
+            draws = by_document(*draws, unit_docs, lengths)  # paragraphs of one document are one observation
     return compare_documents(result.documents, result.tokens, result.topic_term, result.terms, by=by,
                              alpha=_doc_topic_prior(result), curation=curation, ci=ci, n_boot=n_boot,
                              seed=seed, min_docs=min_docs, covariates=covariates, reference=reference,
                              source=result.folder, model_draws=draws,
                              time_col=time_col, time_bin=time_bin)
+
+
+def _units_of(result: Result) -> tuple[list[str], list[int]]:
+    """Each unit's document and number of tokens, in the fitted order."""
+    if result.run is not None:
+        return list(result.run.units.doc_ids), [len(t) for t in result.run.units.tokens]
+    if result.folder is not None:
+        units = read_run_tokens(result.folder)
+        return [d for _, d, _ in units], [len(t) for _, _, t in units]
+    return [], []
 
 
 @dataclass(frozen=True)

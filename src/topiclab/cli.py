@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from topiclab._io import check_destination, check_file_destination, require_path
 from topiclab.cli_intrusion import add_parser as add_intrusion_parsers
 from topiclab.cli_label import add_parser as add_label_parser
+from topiclab.cluster import client as cluster_client
 from topiclab.cluster import use_scheduler
 from topiclab.errors import ConfigError, InputError, TopiclabError
 from topiclab.names import (
@@ -585,7 +586,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        with use_scheduler(getattr(args, "scheduler", None)):
+        address = getattr(args, "scheduler", None)
+        if address is not None:
+            cluster_client(address)  # before any work: an unreachable scheduler is said at once
+        with use_scheduler(address):
             return int(args.func(args))
     except TopiclabError as err:
         print(f"topiclab: error: {err}", file=sys.stderr)

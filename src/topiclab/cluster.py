@@ -92,7 +92,7 @@ def map_in_order(fn: Callable[..., Any], items: Sequence[Any], address: str, *, 
     futures = [c.submit(fn, *args, item, pure=False) for item in items]
     index = {f.key: i for i, f in enumerate(futures)}
     try:
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=c.loop):
             if future.status == "error":
                 future.result()  # raises the worker's exception here
             if done is not None:

@@ -19,6 +19,7 @@ of values, with intervals (the curves stm's ``plot.estimateEffect`` draws).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,35 @@ from topiclab.models.formula import Design
 
 EFFECT_COLUMNS = ["topic", "term", "reference", "estimate", "ci_low", "ci_high"]
 GRID = 25
+
+
+def by_document(draws: np.ndarray, design: Design, doc_ids: Any, lengths: Any) -> tuple[np.ndarray, Design]:
+    """Unit draws (sims x units x topics) and the units' design as documents: each document's
+    proportions the length-weighted mean of its units', its design row its first unit's (the
+    covariates are the document's). A paragraph is not an independent observation of its
+    document's region: effects are regressions over documents, or their intervals would count
+    every paragraph as new evidence. Documents in order of first appearance.
+
+    Example:
+        >>> from topiclab.models.formula import design_matrix
+        >>> d = design_matrix("~ region", pd.DataFrame({"region": ["上海", "上海", "江苏"]}))
+        >>> draws = np.array([[[0.2, 0.8], [0.6, 0.4], [0.5, 0.5]]])
+        >>> doc_draws, doc_design = by_document(draws, d, ["a", "a", "b"], [1, 3, 2])
+        >>> doc_draws.round(2).tolist(), doc_design.matrix.ravel().tolist()
+        ([[[0.5, 0.5], [0.5, 0.5]]], [0.0, 1.0])
+    """
+    docs = pd.Index(pd.unique(pd.Series(list(doc_ids), dtype=str)))
+    codes = docs.get_indexer(pd.Series(list(doc_ids), dtype=str))
+    w = np.asarray(lengths, dtype=float)
+    w = np.where(w > 0, w, 1.0)  # a unit of no words still counts, lightly
+    sums = np.zeros((len(docs), draws.shape[0], draws.shape[2]))
+    np.add.at(sums, codes, (draws * w[None, :, None]).transpose(1, 0, 2))
+    sums = sums.transpose(1, 0, 2)
+    totals = np.bincount(codes, weights=w, minlength=len(docs))
+    first = np.unique(codes, return_index=True)[1]
+    matrix = design.matrix[first]
+    means = {c: float(v) for c, v in zip(design.columns, matrix.mean(axis=0))}
+    return sums / totals[None, :, None], replace(design, matrix=matrix, means=means)
 
 
 def composed_coefficients(draws: np.ndarray, x: np.ndarray, seed: int = 0) -> np.ndarray:

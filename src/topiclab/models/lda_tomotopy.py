@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sys
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -62,15 +63,19 @@ def converged(ll_per_word: list[float]) -> bool:
     return bool(last - before < TOL * abs(before))
 
 
-def unit_words(counts: sp.csr_matrix) -> list[list[str]]:
-    """Each unit as a bag of column ids written as words, in column order (counts truncated to whole numbers).
+def unit_words(counts: sp.csr_matrix) -> Iterator[list[str]]:
+    """Each unit as a bag of column ids written as words, in column order (counts truncated to whole
+    numbers), one unit at a time: a large corpus is never held as Python strings all at once.
 
     Example:
-        >>> unit_words(sp.csr_matrix([[2.0, 0.0, 1.0], [0.0, 0.0, 0.0]]))
+        >>> list(unit_words(sp.csr_matrix([[2.0, 0.0, 1.0], [0.0, 0.0, 0.0]])))
         [['0', '0', '2'], []]
     """
-    return [[str(j) for j, c in zip(counts.indices[a:b], counts.data[a:b]) for _ in range(int(c))]
-            for a, b in zip(counts.indptr[:-1], counts.indptr[1:])]
+    names: dict[int, str] = {}
+    for a, b in zip(counts.indptr[:-1], counts.indptr[1:]):
+        yield [names.get(j) or names.setdefault(j, str(j)) for j, c in zip(counts.indices[a:b].tolist(),
+                                                                             counts.data[a:b].tolist())
+               for _ in range(int(c))]
 
 
 def _warn_fractions(counts: sp.csr_matrix) -> None:
