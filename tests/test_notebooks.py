@@ -15,7 +15,7 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.i
 # what each notebook must show: numbers and findings, so that a change of behaviour fails here
 EXPECTED = {
     "01_seed_corpus": ["documents: 23", "长三角重点产业创新链协同攻关机制研究", "n_tokens"],
-    "02_lda_choosing_k": ["338 paragraphs, 1576 terms", "'k': 10"],
+    "02_lda_choosing_k": ["338 paragraphs, 1576 terms", "'k': 12"],
     "03_clusters_vs_lda": ["matched similarity of topic-term weights", "'nmi'"],
     "04_comparing_regions": ["7 · 协同攻关 创新 技术", "0 of 100 differences significant", "上海  (rest)"],
 }

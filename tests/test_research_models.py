@@ -182,9 +182,8 @@ def test_paragraph_units_count_their_document_once_in_the_models_effects():
         r = topiclab.fit(frame, model="stm", k=3, prevalence="~ region", seed=1, cache=False, no_above=0.95,
                          generic=False, unit=unit, min_unit_tokens=1)
         assert (len(set(r.run.units.doc_ids)) < len(r.run.units.doc_ids)) == (unit == "paragraph")
-        eco = topic_of(r, "森林")
-        row = topiclab.compare(r, by="region", n_boot=200, reference="江苏").effects.query(
-            "topic == @eco and term == 'region=浙江'")
+        effects = topiclab.compare(r, by="region", n_boot=200, reference="江苏").effects
+        row = effects[(effects["topic"] == topic_of(r, "森林")) & (effects["term"] == "region=浙江")]
         widths[unit] = float(row["ci_high"].item() - row["ci_low"].item())
         assert row["ci_low"].item() > 0.2  # 浙江's planted ecology share, found either way
     assert widths["paragraph"] >= 0.75 * widths["document"]

@@ -167,10 +167,11 @@ class Curation:
         summed into one last column ``topic_K`` (``"rest"``, K = k, for a composition's remainder).
 
         Example:
-            >>> c = resolve_labels(LabelsConfig(merge=[[0, 2]], exclude=[1]), k=3)
-            >>> c.documents(pd.DataFrame({"doc_id": ["a"], "topic_0": [.5], "topic_1": [.2], "topic_2": [.3]}))
-              doc_id  topic_0
-            0      a      0.8
+            >>> c = resolve_labels(LabelsConfig(merge=[[0, 2]], exclude=[1]), k=4)
+            >>> c.documents(pd.DataFrame({"doc_id": ["a"], "topic_0": [.4], "topic_1": [.2], "topic_2": [.3],
+            ...                           "topic_3": [.1]}))
+              doc_id  topic_0  topic_3
+            0      a      0.7      0.1
         """
         if excluded not in ("drop", "keep", "rest"):
             raise ConfigError(f"excluded must be 'drop', 'keep' or 'rest', got {excluded!r}")
@@ -196,10 +197,10 @@ def resolve_labels(
     summed over the members' rows of ``topics``).
 
     Example:
-        >>> t = pd.DataFrame({"topic": [0, 1, 2], "rank": [1, 1, 1], "term": ["芯片", "港口", "页面"]})
+        >>> t = pd.DataFrame({"topic": [0, 1, 2, 3], "rank": [1] * 4, "term": ["芯片", "港口", "页面", "金融"]})
         >>> c = resolve_labels(LabelsConfig(names={"1": "航运"}, merge=[[0, 1]], exclude=[2]), t)
         >>> c.display()
-        {0: '0+1 · 航运', 2: '2 · 页面 (excluded)'}
+        {0: '0+1 · 航运', 2: '2 · 页面 (excluded)', 3: '3 · 金融'}
     """
     if k is None:
         k = int(topics["topic"].max()) + 1 if topics is not None and len(topics) else 0

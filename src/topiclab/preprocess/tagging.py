@@ -64,8 +64,8 @@ def tag_packed(config: PreprocessConfig, texts: Sequence[str]) -> list[list[tupl
     """One batch tagged and packed (:func:`pack_tagged`), as a cluster worker runs it.
 
     Example:
-        >>> tag_packed(PreprocessConfig(), ["集成电路产业"])
-        [[('集成电路\x00产业', 'nz\x00n')]]
+        >>> [unpack_tagged(doc) for doc in tag_packed(PreprocessConfig(), ["集成电路产业"])]
+        [[(['集成电路', '产业'], ['nz', 'n'])]]
     """
     key = config.tagging_key()
     if key not in _TAGGERS:
