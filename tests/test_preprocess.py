@@ -156,6 +156,19 @@ def test_workers_holding_batches_give_the_one_process_result(five_seeds, tmp_pat
         assert replace(other, phrases=()) == replace(one, phrases=()) and repr(other.phrases) == repr(one.phrases)
 
 
+def test_workers_keeping_batches_on_disk_give_the_same_units_and_leave_nothing(five_seeds, tmp_path, monkeypatch):
+    """A large corpus is held on disk between steps: the units are the same, and the folder goes."""
+    import tempfile
+
+    from topiclab.preprocess import pipeline
+
+    one = preprocess(five_seeds, PreprocessConfig(), workers=1)
+    monkeypatch.setattr(pipeline, "SPILL_CHARS", 0)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert preprocess(five_seeds, PreprocessConfig(), workers=2) == one
+    assert not list(tmp_path.glob("topiclab-batches-*"))
+
+
 def test_tag_corpus_in_workers_equals_one_process(five_seeds):
     from topiclab.preprocess import tag_corpus
 

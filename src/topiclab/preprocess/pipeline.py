@@ -55,6 +55,10 @@ from topiclab.preprocess.tagging import (
 from topiclab.preprocess.team import Team, TeamStore
 from topiclab.preprocess.units import Units, make_units
 
+# from this many characters (about 60 MB of Chinese text) workers keep their batches on disk
+# between steps instead of in memory: bench/scale.py
+SPILL_CHARS = 20_000_000
+
 
 def tag_corpus(
     texts: Sequence[str], config: PreprocessConfig, *, workers: int = 1, progress: bool = False
@@ -200,7 +204,8 @@ def _preprocess_in_team(
     the same units as one process; also the packed tagged corpus when ``keep_tagged``."""
     parts = batches(texts)
     bar = tqdm(total=len(texts), unit="doc", desc="segmenting", disable=not progress, file=sys.stderr)
-    with bar, Team(min(workers, len(parts)), config) as team:
+    spill = sum(len(t) for t in texts) > SPILL_CHARS
+    with bar, Team(min(workers, len(parts)), config, spill=spill) as team:
         tagged = team.tag(parts, keep_tagged, lambda i: bar.update(len(parts[i])))
         phrases = corpus_phrases(config, TeamStore(team))
         finished = team.ask("finish", phrases)

@@ -18,7 +18,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import os
+import pickle
+import shutil
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import chain
@@ -46,36 +50,79 @@ def _sum(parts: list[Any]) -> Any:
     return total
 
 
+class _Batches:
+    """A worker's batches of sequences by kind (``base``, ``joined``): in memory, or for a large
+    corpus pickled to ``folder``, one file a batch and kind, so that a worker holds one batch at a
+    time instead of its whole share of the corpus (each step reads its batches back in turn)."""
+
+    def __init__(self, folder: str | None) -> None:
+        self.folder = folder
+        self.memory: dict[tuple[str, int], list[Sequence2]] = {}
+
+    def _path(self, kind: str, idx: int) -> str:
+        assert self.folder is not None
+        return os.path.join(self.folder, f"{kind}-{idx}.pickle")
+
+    def put(self, kind: str, idx: int, value: list[Sequence2]) -> None:
+        if self.folder is None:
+            self.memory[kind, idx] = value
+            return
+        # each sequence as two joined strings and a byte string: a few objects a paragraph, not one a word
+        packed = [(PACK_SEP.join(w), PACK_SEP.join(t), bytes(bytearray(j))) for w, t, j in value]
+        with open(self._path(kind, idx), "wb") as f:
+            pickle.dump(packed, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def get(self, kind: str, idx: int) -> list[Sequence2]:
+        if self.folder is None:
+            return self.memory[kind, idx]
+        with open(self._path(kind, idx), "rb") as f:
+            packed = pickle.load(f)  # written by this worker a moment ago
+        return [(w.split(PACK_SEP), t.split(PACK_SEP), [b == 1 for b in j]) if w else ([], [], [])
+                for w, t, j in packed]
+
+    def has(self, kind: str, idx: int) -> bool:
+        return (kind, idx) in self.memory if self.folder is None else os.path.exists(self._path(kind, idx))
+
+    def drop(self, kind: str, idx: int) -> None:
+        if self.folder is None:
+            self.memory.pop((kind, idx), None)
+        elif self.has(kind, idx):
+            os.remove(self._path(kind, idx))
+
+
 class _Held:
     """What one worker keeps: its batches' sequences, as tagged and as joined so far."""
 
     def __init__(self, segmenter: Segmenter, norm: dict[str, Any], config: PreprocessConfig,
-                 stop: frozenset[str]) -> None:
+                 stop: frozenset[str], spill: str | None = None) -> None:
         self.limits = threadpool_limits(1)  # one BLAS thread a process: the worker processes fill the cores
         self.tagger = Tagger(segmenter, norm)
         self.decide = Decider(config, stop)
-        self.base: dict[int, list[Sequence2]] = {}
-        self.joined: dict[int, list[Sequence2]] = {}
+        self.store = _Batches(spill)
+
+    def _joined(self, idx: int) -> list[Sequence2]:
+        # until phrases are joined, the joined sequences are the tagged ones: stored once
+        return self.store.get("joined" if self.store.has("joined", idx) else "base", idx)
 
     def tag(self, idx: int, texts: Sequence[str], keep_tagged: bool) -> Any:
         docs = self.tagger.tag_batch(texts)
-        seqs = self.decide.sequences(docs)
-        self.base[idx] = self.joined[idx] = seqs
+        self.store.put("base", idx, self.decide.sequences(docs))
         return [len(doc) for doc in docs], [pack_tagged(doc) for doc in docs] if keep_tagged else None
 
     def count_pairs(self, idx: int, _: Any) -> Any:
-        return count_pairs(self.joined[idx])
+        return count_pairs(self._joined(idx))
 
     def join(self, idx: int, phrases: list[Phrase]) -> None:
         joiner = PhraseJoiner(phrases)
-        self.joined[idx] = [joiner(s) for s in self.joined[idx]]
+        self.store.put("joined", idx, [joiner(s) for s in self._joined(idx)])
 
     def count_words(self, idx: int, _: Any) -> Counter[str]:
-        return Counter(chain.from_iterable(words for words, _, _ in self.joined[idx]))
+        return Counter(chain.from_iterable(words for words, _, _ in self._joined(idx)))
 
     def finish(self, idx: int, phrases: list[Phrase]) -> tuple[list[str], Counter[str]]:
-        kept, removed = filter_sequences(self.base.pop(idx), phrases, self.decide)
-        del self.joined[idx]
+        kept, removed = filter_sequences(self.store.get("base", idx), phrases, self.decide)
+        self.store.drop("base", idx)
+        self.store.drop("joined", idx)
         return [PACK_SEP.join(k) for k in kept], removed
 
 
@@ -120,14 +167,16 @@ class Team:
         ([([1], None), ([1, 1], None)], 1)
     """
 
-    def __init__(self, workers: int, config: PreprocessConfig) -> None:
+    def __init__(self, workers: int, config: PreprocessConfig, *, spill: bool = False) -> None:
         ctx: Any = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self.workers = workers
         self.batches: list[int] = []
         self._conns: list[Connection] = []
         self._procs = []
+        # a large corpus: the workers keep their batches on disk, in a folder removed on exit
+        self.spill = tempfile.mkdtemp(prefix="topiclab-batches-") if spill else None
         # dictionaries and stopword files are read once, here: a bad file fails before any worker starts
-        settings = (build_segmenter(config), norm_options(config), config, user_stopwords(config))
+        settings = (build_segmenter(config), norm_options(config), config, user_stopwords(config), self.spill)
         for _ in range(workers):
             mine, theirs = ctx.Pipe()
             proc = ctx.Process(target=_serve, daemon=True, args=(theirs, *settings))
@@ -147,6 +196,8 @@ class Team:
             proc.join(timeout=5)
             if proc.is_alive():
                 proc.terminate()
+        if self.spill is not None:
+            shutil.rmtree(self.spill, ignore_errors=True)
 
     def tag(self, batches: Sequence[Sequence[str]], keep_tagged: bool, on_batch: Callable[[int], None]) -> list[Any]:
         """Tag every batch (batch ``i`` stays with worker ``i % workers``)."""
