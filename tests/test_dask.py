@@ -59,10 +59,14 @@ def test_a_fit_and_a_sweep_on_the_cluster_give_the_same_files(scheduler: str, co
         assert (tmp_path / "s_one" / name).read_bytes() == (tmp_path / "s_dask" / name).read_bytes(), name
 
 
-def test_an_unreachable_scheduler_is_one_line(monkeypatch, capsys, tmp_path: Path):
+@pytest.mark.parametrize(("address", "message"), [
+    ("tcp://127.0.0.1:9", "could not reach the Dask scheduler at tcp://127.0.0.1:9"),
+    ("head-node", "--scheduler 'head-node' is not a scheduler address; give one such as tcp://head-node:8786"),
+])
+def test_an_unreachable_or_malformed_scheduler_is_one_line(address, message, monkeypatch, capsys, tmp_path: Path):
     monkeypatch.setattr(cluster, "CONNECT_SECONDS", 1)
     out = tmp_path / "run"
-    assert main(["fit", "--quiet", "--no-cache", "--scheduler", "tcp://127.0.0.1:9", "--out", str(out)]) == 2
+    assert main(["fit", "--quiet", "--no-cache", "--scheduler", address, "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "could not reach the Dask scheduler at tcp://127.0.0.1:9" in err and len(err.strip().splitlines()) == 1
+    assert message in err and len(err.strip().splitlines()) == 1
     assert not out.exists()

@@ -15,6 +15,7 @@ import pytest
 
 import topiclab
 from topiclab.cli import main
+from topiclab.errors import ConfigError
 from topiclab.models.lda import LDA
 from topiclab.models.lda_tomotopy import SWEEPS
 
@@ -48,6 +49,11 @@ def test_shards_give_the_same_bytes_twice_and_recover_the_themes():
     dominant = first.doc_topic_.argmax(axis=1)
     assert sorted({int(np.bincount(dominant[themes == t]).argmax()) for t in range(4)}) == [0, 1, 2, 3]
     assert digest(first) != digest(LDA(4, shards=1, random_state=5).fit(X))  # a recorded setting, not noise
+
+
+def test_shards_need_the_sharded_sampler():
+    with pytest.raises(ConfigError, match="2 shards need LDA backend 'tomotopy'"):
+        LDA(4, backend="sklearn", shards=2).fit(planted_counts()[0])
 
 
 def test_a_sharded_fit_is_the_same_on_one_core(tmp_path: Path):

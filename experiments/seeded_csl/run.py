@@ -2,7 +2,7 @@
 
 The seed words are chosen by a rule, not by hand, on half of the corpus (the even rows): for each
 of the 13 disciplines, the three words that most distinguish its abstracts from the rest
-(weighted log-odds with an informative Dirichlet prior, :func:`topiclab.distinctive.distinctive_terms`,
+(weighted log-odds with an informative Dirichlet prior, :func:`topiclab.distinctive.seed_words_from_labels`,
 words in at least 5 abstracts). They are written to ``seeds.toml`` beside this file, named by
 discipline. Then ``topiclab.fit`` with ``config.toml`` (LDA, k = 13, by document) runs on all
 2000 abstracts with and without ``seed_words``, seeds 1-3, and the NMI of each document's
@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 import topiclab
-from topiclab.distinctive import distinctive_terms
+from topiclab.distinctive import seed_words_from_labels
 from topiclab.evaluate import label_agreement
 
 HERE = Path(__file__).resolve().parent
@@ -35,17 +35,8 @@ SEEDS_PER_TOPIC = 3
 def choose_seeds(result: topiclab.Result, frame: pd.DataFrame) -> dict[str, list[str]]:
     """Three seed words a discipline, from the even rows' tokens."""
     train = frame.iloc[::2]
-    tokens = [result.tokens.get(doc_id, []) for doc_id in train["id"]]
-    table = distinctive_terms(tokens, train["field"].tolist(), top_n=20, min_docs=5)
-    seeds: dict[str, list[str]] = {}
-    taken: set[str] = set()
-    # a word distinctive of two disciplines seeds neither but the one it distinguishes more (by z)
-    for _, row in table.sort_values(["z", "group"], ascending=[False, True], kind="stable").iterrows():
-        words = seeds.setdefault(row["group"], [])
-        if row["term"] not in taken and len(words) < SEEDS_PER_TOPIC:
-            words.append(row["term"])
-            taken.add(row["term"])
-    return dict(sorted(seeds.items()))
+    return seed_words_from_labels([result.tokens.get(doc_id, []) for doc_id in train["id"]], train["field"].tolist(),
+                                  per_label=SEEDS_PER_TOPIC)
 
 
 def write_seeds(seeds: dict[str, list[str]], path: Path) -> None:

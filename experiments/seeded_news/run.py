@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 import topiclab
-from topiclab.distinctive import distinctive_terms
+from topiclab.distinctive import seed_words_from_labels
 from topiclab.evaluate import label_agreement
 
 HERE = Path(__file__).resolve().parent
@@ -35,16 +35,8 @@ SEEDS_PER_TOPIC = 3
 def choose_seeds(tokens: dict[str, list[str]], frame: pd.DataFrame) -> dict[str, list[str]]:
     """Three words a category from the even documents, each word to the category it distinguishes most."""
     train = frame.iloc[::2]
-    table = distinctive_terms([tokens.get(i, []) for i in train["id"]], train["label"].tolist(), top_n=20,
-                              min_docs=5)
-    seeds: dict[str, list[str]] = {}
-    taken: set[str] = set()
-    for _, row in table.sort_values(["z", "group"], ascending=[False, True], kind="stable").iterrows():
-        words = seeds.setdefault(row["group"], [])
-        if row["term"] not in taken and len(words) < SEEDS_PER_TOPIC:
-            words.append(row["term"])
-            taken.add(row["term"])
-    return dict(sorted(seeds.items()))
+    return seed_words_from_labels([tokens.get(i, []) for i in train["id"]], train["label"].tolist(),
+                                  per_label=SEEDS_PER_TOPIC)
 
 
 def run_corpus(name: str, texts: list[str], labels: list[str]) -> list[dict]:

@@ -13,6 +13,7 @@ Dask is an optional extra: ``pip install "topiclab[dask]"``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -22,6 +23,7 @@ from topiclab.errors import ConfigError
 SCHEDULER_ENV = "TOPICLAB_SCHEDULER"
 CONNECT_SECONDS = 10  # how long to try to reach a scheduler before saying so
 
+_ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?[^\s:/]+:\d{1,5}")  # [scheme://]host:port
 _clients: dict[str, Any] = {}
 
 
@@ -42,9 +44,11 @@ def use_scheduler(address: str | None) -> Iterator[None]:
     ``address`` (None: no change). In a notebook: ``with use_scheduler(client.scheduler.address): ...``.
 
     Example:
-        >>> with use_scheduler(None):
-        ...     scheduler_address() is None or True
-        True
+        >>> with use_scheduler("tcp://head:8786"):
+        ...     with use_scheduler(None):
+        ...         inner = scheduler_address()
+        >>> inner, scheduler_address() == "tcp://head:8786"
+        ('tcp://head:8786', False)
     """
     if address is None:
         yield
@@ -61,9 +65,18 @@ def use_scheduler(address: str | None) -> Iterator[None]:
 
 
 def client(address: str) -> Any:
-    """A ``dask.distributed.Client`` of the scheduler at ``address`` (one a process, reused)."""
+    """A ``dask.distributed.Client`` of the scheduler at ``address`` (one a process, reused).
+
+    Example:
+        >>> client("head-node")
+        Traceback (most recent call last):
+        topiclab.errors.ConfigError: --scheduler 'head-node' is not a scheduler address; give one such as tcp://head-node:8786
+    """
     if address in _clients and _clients[address].status == "running":
         return _clients[address]
+    if not _ADDRESS.fullmatch(address):  # refused before a client exists: a half-made one hangs at exit
+        host = address.split("://")[-1].split(":")[0] or "HOST"
+        raise ConfigError(f"--scheduler {address!r} is not a scheduler address; give one such as tcp://{host}:8786")
     try:
         from dask.distributed import Client
     except ImportError:

@@ -263,8 +263,8 @@ def fit_prepared(prepared: Prepared, config: FitConfig, *, progress: bool = Fals
     missing: dict[str, list[str]] = {}
     if seeds:
         extra["seed_topics"], missing = seed_columns(seeds, prepared.vocabulary.terms, m.k)
-    if progress and m.name == "lda" and m.backend == "tomotopy":
-        extra["verbose"] = True
+    if progress and m.name == "lda":
+        extra["verbose"] = True  # the sampler's bar (tomotopy; the other backends show none)
     est = fit_estimator(prepared.counts, m.name, m.k, m.seed, backend=m.backend,
                         fit_params=fit_params(prepared, config), **m.params(), **extra)
     timings["fit"] = time.perf_counter() - t

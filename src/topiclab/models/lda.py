@@ -78,6 +78,9 @@ class LDA(CountModel):
             check_number(self.eta, "eta", low=0, open_low=True)
         check_max_iter(self.max_iter)
         check_int(self.shards, "shards", minimum=1, maximum=MAX_SHARDS)
+        if self.shards > 1 and self.backend != "tomotopy":
+            raise ConfigError(f"{self.shards} shards need LDA backend 'tomotopy' (a sharded sampler); "
+                              "leave --backend out")
         for topic, columns in (self.seed_topics or {}).items():
             if not 0 <= int(topic) < int(self.n_components):
                 raise ConfigError(f"seeded topic {topic} is not one of the {self.n_components} topics; give at most "

@@ -39,8 +39,8 @@ class LDABackend(Protocol):
         """Fit on ``counts``; ``alpha``/``eta``/``max_iter`` ``None``: the backend's default.
 
         ``seed_topics``: topic -> columns (seed words) drawn to that topic by a word prior.
-        ``shards``: the sampler's fixed partition (tomotopy only; the result depends on it, never
-        on the machine). ``progress``: a bar on stderr.
+        ``shards``: the sampler's fixed partition (tomotopy only, checked by the estimator; the
+        result depends on it, never on the machine). ``progress``: a bar on stderr.
         """
         ...
 

@@ -51,8 +51,6 @@ class GensimLDA:
             progress: bool = False) -> BackendFit:
         if seed_topics:
             raise ConfigError("seeded topics need LDA backend 'tomotopy' (word priors); leave --backend out")
-        if shards > 1:
-            raise ConfigError(f"{shards} shards need LDA backend 'tomotopy' (a sharded sampler); leave --backend out")
         from gensim.models import LdaModel
 
         bow = bag_of_words(counts)

@@ -32,8 +32,6 @@ class SklearnLDA:
             progress: bool = False) -> BackendFit:
         if seed_topics:
             raise ConfigError("seeded topics need LDA backend 'tomotopy' (word priors); leave --backend out")
-        if shards > 1:
-            raise ConfigError(f"{shards} shards need LDA backend 'tomotopy' (a sharded sampler); leave --backend out")
         from sklearn.decomposition import LatentDirichletAllocation
 
         self.model = LatentDirichletAllocation(

@@ -4,8 +4,8 @@ The sampler runs in ``shards`` threads with tomotopy's partition scheme (documen
 split into fixed blocks sampled in a fixed rotation), so the chain is reproducible from the seed
 and the shard count, on any number of cores; one shard is the plain sequential sampler. Training
 runs in blocks of ``BLOCK`` sweeps (the same chain as one call) so that it shows progress and,
-without ``max_iter``, stops once the per-word log-likelihood has converged. Priors default to alpha = 0.1 and
-eta = 0.01 (tomotopy's defaults); tomotopy re-estimates alpha from the samples every
+without ``max_iter``, stops once the per-word log-likelihood has converged. Priors default to
+alpha = 0.1 and eta = 0.01 (tomotopy's defaults); tomotopy re-estimates alpha from the samples every
 ``optim_interval`` (10) sweeps, so the fitted alpha, the one the proportions are computed
 with, is recorded beside the starting one. Each unit is given to
 tomotopy as its column ids written as words, each repeated by its count; a sampler of words
@@ -71,11 +71,8 @@ def unit_words(counts: sp.csr_matrix) -> Iterator[list[str]]:
         >>> list(unit_words(sp.csr_matrix([[2.0, 0.0, 1.0], [0.0, 0.0, 0.0]])))
         [['0', '0', '2'], []]
     """
-    names: dict[int, str] = {}
     for a, b in zip(counts.indptr[:-1], counts.indptr[1:]):
-        yield [names.get(j) or names.setdefault(j, str(j)) for j, c in zip(counts.indices[a:b].tolist(),
-                                                                             counts.data[a:b].tolist())
-               for _ in range(int(c))]
+        yield [str(j) for j, c in zip(counts.indices[a:b].tolist(), counts.data[a:b].tolist()) for _ in range(int(c))]
 
 
 def _warn_fractions(counts: sp.csr_matrix) -> None:

@@ -78,6 +78,7 @@ class STM(TopicaPickle, CountModel):
         k = int(self.n_components)
         check_k(k, counts.shape[0], counts.shape[1], self.random_state)
         check_max_iter(self.max_iter)
+        check_int(self.restarts, "restarts", minimum=1)
         if not self.prevalence.strip():
             raise ConfigError("an STM needs a prevalence formula, e.g. STM(prevalence='~ region'); "
                               "without covariates use LDA")
@@ -91,7 +92,6 @@ class STM(TopicaPickle, CountModel):
                               f"{counts.shape[0]} units; use fewer covariates or smaller df in s()")
         words = [w or [EMPTY] for w in unit_words(counts)]
         corpus = topica.Corpus.from_documents(words)
-        check_int(self.restarts, "restarts", minimum=1)
         fit_args: dict[str, Any] = {"iters": self.max_iter or EM_ITERS, "num_threads": 1, "progress": False,
                                     "restarts": int(self.restarts), "prevalence": design.matrix}
         model = topica.STM(k, seed=int(self.random_state)).fit(corpus, **fit_args)
