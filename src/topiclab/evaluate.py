@@ -28,7 +28,10 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from topiclab.preprocess.token_lists import TokenLists
+
 EPSILON = 1e-12
+_BLOCK_TOKENS = 1 << 22  # tokens of whole texts counted at a time (bounds the temporary arrays)
 WINDOWS = {"npmi": 10, "c_v": 110, "umass": None}
 
 
@@ -47,20 +50,36 @@ def cooccurrence(
         ([2, 2], 1, 3)
     """
     index = {w: i for i, w in enumerate(words)}
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    # dict.get with a default, mapped in C: no Python call per token, hit or miss
-    ids = np.fromiter(map(index.get, itertools.chain.from_iterable(texts), itertools.repeat(-1)), dtype=np.int64,
-                      count=int(lengths.sum()))
+    lists = TokenLists.of(texts)
+    # term id -> position in ``words`` (-1: not one of them), looked up in C
+    wanted = np.fromiter(map(index.get, lists.terms, itertools.repeat(-1)), dtype=np.int64, count=len(lists.terms))
+    occ = np.zeros(len(words), dtype=np.int64)
+    co = np.zeros((len(words), len(words)), dtype=np.int64)
+    total = 0
+    # windows never cross texts, so blocks of whole texts add up exactly; a sliding window repeats
+    # each occurrence in up to ``window`` rows, so its blocks are smaller
+    for first, end in lists.blocks(_BLOCK_TOKENS if window is None else _BLOCK_TOKENS // 16):
+        part = lists[first:end]
+        b_occ, b_co, n = _block_cooccurrence(wanted[part.ids], part.lengths(), len(words), window)
+        occ += b_occ
+        co += b_co
+        total += n
+    return occ, co, total
+
+
+def _block_cooccurrence(
+    ids: np.ndarray, lengths: np.ndarray, n_words: int, window: int | None
+) -> tuple[np.ndarray, np.ndarray, int]:
     if window is None:
         keep = ids >= 0
-        return _counts(np.repeat(np.arange(len(texts)), lengths)[keep], ids[keep], len(texts), len(words))
+        return _counts(np.repeat(np.arange(lengths.size), lengths)[keep], ids[keep], lengths.size, n_words)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     n_win = np.maximum(1, lengths - window + 1)
     base = np.concatenate(([0], np.cumsum(n_win)[:-1]))
     pos = np.flatnonzero(ids >= 0)
     text = np.searchsorted(starts, pos, side="right") - 1
-    rows, cols = _window_rows(ids[pos], pos - starts[text], text, n_win, base, window, len(words))
-    return _counts(rows, cols, int(n_win.sum()), len(words))
+    rows, cols = _window_rows(ids[pos], pos - starts[text], text, n_win, base, window, n_words)
+    return _counts(rows, cols, int(n_win.sum()), n_words)
 
 
 def _counts(rows: np.ndarray, cols: np.ndarray, total: int, n_words: int) -> tuple[np.ndarray, np.ndarray, int]:

@@ -23,6 +23,7 @@ from topiclab.models.lda_tomotopy import auto_shards
 from topiclab.models.seeding import read_seed_words, seed_columns
 from topiclab.over_time import parse_periods
 from topiclab.preprocess import Units, preprocess, read_wordlist
+from topiclab.preprocess.token_lists import TokenLists
 from topiclab.vectorize import GenericTerm, Vocabulary, build_vocabulary, count_matrix, generic_terms
 
 
@@ -180,9 +181,7 @@ def corpus_generic_terms(units: Units, config: FitConfig) -> tuple[GenericTerm, 
     v = config.vectorize
     if not v.generic:
         return ()
-    documents: dict[str, list[str]] = {}
-    for doc_id, toks in zip(units.doc_ids, units.tokens):
-        documents.setdefault(doc_id, []).extend(toks)
+    documents = units_by_document(units)
     # place names are what regional comparisons rest on: a province every report names is not generic
     gazetteer = Gazetteer.default()
     keep = frozenset(gazetteer.names) | frozenset(gazetteer.regions)
@@ -190,8 +189,28 @@ def corpus_generic_terms(units: Units, config: FitConfig) -> tuple[GenericTerm, 
         keep |= read_wordlist(v.keep_terms)
     if config.model.seed_words:  # the researcher's seed words are what the topics are about
         keep |= frozenset(w for words in read_seed_words(config.model.seed_words).values() for w in words)
-    return generic_terms(list(documents.values()), min_share=v.generic_min_share, max_ridf=v.generic_max_ridf,
+    return generic_terms(documents, min_share=v.generic_min_share, max_ridf=v.generic_max_ridf,
                          keep=keep)
+
+
+def units_by_document(units: Units) -> TokenLists:
+    """Each document's tokens (its units' in order), one list a document, in first-seen order.
+
+    Example:
+        >>> from topiclab.preprocess import PreprocessConfig
+        >>> units = preprocess(Corpus(["a", "b"], ["长三角。", "集成电路。"]), PreprocessConfig(unit="paragraph"))
+        >>> units_by_document(units)
+        (('长三角',), ('集成电路',))
+    """
+    ids = units.doc_ids
+    starts = [i for i in range(len(ids)) if i == 0 or ids[i] != ids[i - 1]]
+    if len(starts) == len(set(ids)):  # each document's units stand together, as preprocess makes them
+        tokens = units.tokens
+        return TokenLists(tokens.terms, tokens.ids, tokens.offsets[[*starts, len(ids)]])
+    documents: dict[str, list[str]] = {}
+    for doc_id, toks in zip(ids, units.tokens):
+        documents.setdefault(doc_id, []).extend(toks)
+    return TokenLists.of(documents.values())
 
 
 def check_modelable(units: Units, config: FitConfig) -> None:

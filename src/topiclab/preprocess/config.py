@@ -33,7 +33,7 @@ AUTO_DOCUMENTS_FROM = 200
 # (experiments/genre_defaults).
 AUTO_LONG_CHARS = 5000
 # Part of every cache key, with topiclab's version: bump when cached results change shape.
-CACHE_SCHEMA = 4  # 2: Units moved to topiclab.preprocess.units; 3, 4: page boilerplate, unit merging
+CACHE_SCHEMA = 5  # 2: Units moved to topiclab.preprocess.units; 3, 4: page boilerplate, unit merging; 5: TokenLists
 
 
 @dataclass(frozen=True)

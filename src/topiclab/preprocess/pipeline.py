@@ -55,9 +55,10 @@ from topiclab.preprocess.tagging import (
 from topiclab.preprocess.team import Team, TeamStore
 from topiclab.preprocess.units import Units, make_units
 
-# from this many characters (about 60 MB of Chinese text) workers keep their batches on disk
-# between steps instead of in memory: bench/scale.py
-SPILL_CHARS = 20_000_000
+# from this many characters (about 15 MB of Chinese text) workers keep their batches on disk
+# between steps instead of in memory: at 30,000 documents (39 MB) 1.1 GB instead of 1.8, for a
+# fifth more time (bench/scale.py)
+SPILL_CHARS = 5_000_000
 
 
 def tag_corpus(
@@ -212,7 +213,7 @@ def _preprocess_in_team(
     removed: Counter[str] = Counter()
     for _, part in finished:
         removed.update(part)
-    kept = [k.split(PACK_SEP) if k else [] for part, _ in finished for k in part]
+    kept = (k.split(PACK_SEP) if k else [] for part, _ in finished for k in part)  # split as units are cut
     paras_per_doc = [n for counts, _ in tagged for n in counts]
     packed = [doc for _, docs in tagged for doc in docs] if keep_tagged else None
     return make_units(doc_ids, paras_per_doc, kept, config, removed, phrases), packed

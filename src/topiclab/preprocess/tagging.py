@@ -8,6 +8,8 @@ processes packed (:func:`pack_tagged`): each paragraph's words joined by NUL, ch
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import compress
+from operator import not_
 from typing import Any
 
 from topiclab.corpus.model import split_paragraphs
@@ -51,8 +53,10 @@ class Tagger:
             doc: Tagged = []
             for _ in paras:
                 words, tags = next(tagged)
-                keep = [i for i, w in enumerate(words) if not w.isspace()]
-                doc.append(([words[i] for i in keep], [tags[i] for i in keep]))
+                space = list(map(str.isspace, words))  # in C; most paragraphs have no space token
+                if any(space):
+                    words, tags = list(compress(words, map(not_, space))), list(compress(tags, map(not_, space)))
+                doc.append((words, tags))
             out.append(doc)
         return out
 

@@ -6,12 +6,14 @@ units left with no tokens are dropped and listed.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from topiclab.preprocess.config import PreprocessConfig
 from topiclab.preprocess.phrases import Phrase
+from topiclab.preprocess.token_lists import TokenLists, TokenListsBuilder
 
 REASONS = ("punctuation", "non_han", "stopword", "boilerplate", "user_stopword", "too_short", "pos")
 
@@ -23,12 +25,14 @@ class Units:
     ``removed`` counts dropped tokens by reason; ``empty_units`` lists units whose tokens were
     all filtered out (they are not in ``unit_ids``). ``page_removed`` counts the boilerplate
     lines removed before segmentation by reason, and ``page_lines`` lists them as ``(reason, text,
-    documents)`` (see :mod:`topiclab.preprocess.page_boilerplate`).
+    documents)`` (see :mod:`topiclab.preprocess.page_boilerplate`). ``tokens`` is held as
+    :class:`~topiclab.preprocess.token_lists.TokenLists` (any sequence of token sequences given is
+    converted): a tuple of tuples of words to read, four bytes a token in memory.
     """
 
     unit_ids: tuple[str, ...]
     doc_ids: tuple[str, ...]
-    tokens: tuple[tuple[str, ...], ...]
+    tokens: TokenLists
     removed: dict[str, int]
     empty_units: tuple[str, ...]
     phrases: tuple[Phrase, ...]
@@ -37,13 +41,17 @@ class Units:
     page_removed: dict[str, int] = field(default_factory=dict)
     page_lines: tuple[tuple[str, str, int], ...] = ()
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.tokens, TokenLists):
+            object.__setattr__(self, "tokens", TokenLists.of(self.tokens))
+
     def __len__(self) -> int:
         return len(self.unit_ids)
 
     @property
     def n_tokens(self) -> int:
         """Tokens kept, over all units."""
-        return sum(len(t) for t in self.tokens)
+        return self.tokens.n_tokens
 
     def report(self) -> str:
         """A short human-readable account of what was kept and removed.
@@ -75,12 +83,15 @@ class Units:
 def make_units(
     doc_ids: Sequence[str],
     paras_per_doc: Sequence[int],
-    kept_paras: list[list[str]],
+    kept_paras: Iterable[list[str]],
     config: PreprocessConfig,
     removed: Counter[str],
     phrases: list[Phrase],
 ) -> Units:
     """Cut each document's kept paragraphs (``paras_per_doc`` of them, in order) into units.
+
+    ``kept_paras`` is read once, in order: a generator keeps only one document's paragraphs as
+    lists at a time.
 
     Example:
         >>> every = PreprocessConfig(unit="paragraph", min_unit_tokens=1)
@@ -92,22 +103,21 @@ def make_units(
     """
     unit_ids: list[str] = []
     parents: list[str] = []
-    tokens: list[tuple[str, ...]] = []
+    tokens = TokenListsBuilder()
     empty: list[str] = []
 
     def emit(uid: str, doc_id: str, toks: list[str]) -> None:
         if toks:
             unit_ids.append(uid)
             parents.append(doc_id)
-            tokens.append(tuple(toks))
+            tokens.add(toks)
         else:
             empty.append(uid)
 
-    pos = 0
+    source = iter(kept_paras)
     least = config.min_unit_tokens
     for doc_id, n_paras in zip(doc_ids, paras_per_doc):
-        paras = kept_paras[pos : pos + n_paras]
-        pos += n_paras
+        paras = list(itertools.islice(source, n_paras))
         if config.unit == "paragraph":
             empty.extend(f"{doc_id}#p{j}" for j, toks in enumerate(paras) if not toks)
             for j, toks in joined_paragraphs(paras, least):
@@ -122,7 +132,7 @@ def make_units(
         else:
             emit(doc_id, doc_id, [w for p in paras for w in p])
     return Units(
-        tuple(unit_ids), tuple(parents), tuple(tokens), dict(sorted(removed.items())), tuple(empty),
+        tuple(unit_ids), tuple(parents), tokens.build(), dict(sorted(removed.items())), tuple(empty),
         tuple(phrases), config, n_documents=len(doc_ids),
     )
 

@@ -21,6 +21,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from topiclab.evaluate import coherence
+from topiclab.preprocess.token_lists import TokenLists
 
 
 def _exclusive(topic_term: np.ndarray) -> np.ndarray:
@@ -103,7 +104,10 @@ def term_counts(texts: Sequence[Sequence[str]], terms: Sequence[str]) -> np.ndar
         >>> term_counts([["上海", "芯片", "上海"]], ["芯片", "上海", "港口"]).tolist()
         [1, 2, 0]
     """
-    counter = Counter(token for text in texts for token in text)
+    if isinstance(texts, TokenLists):
+        counter = dict(zip(texts.terms, np.bincount(texts.ids, minlength=len(texts.terms)).tolist()))
+    else:
+        counter = Counter(token for text in texts for token in text)
     return np.array([counter.get(t, 0) for t in terms], dtype=np.int64)
 
 

@@ -28,6 +28,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from topiclab.preprocess.token_lists import TokenLists
+
 MIN_MEDIAN_TOKENS = 20
 
 
@@ -73,9 +77,12 @@ def generic_terms(
         >>> [(g.term, g.share) for g in generic_terms(docs)]
         [('表示', 1.0), ('记者', 1.0)]
     """
-    lengths = sorted(len(d) for d in documents)
+    lengths = sorted(len(d) for d in documents) if not isinstance(documents, TokenLists) else \
+        np.sort(documents.lengths()).tolist()
     if not lengths or lengths[len(lengths) // 2] < MIN_MEDIAN_TOKENS:
         return ()
+    if isinstance(documents, TokenLists):
+        return _generic_in_arrays(documents, min_share, max_ridf, context, min_contexts, keep)
     in_docs: Counter[str] = Counter()
     for doc in documents:
         in_docs.update(set(doc))
@@ -88,12 +95,55 @@ def generic_terms(
         words = [w for w in ctx if w in widespread]
         cf.update(words)
         df.update(set(words))
+    return _found(df, cf, in_docs, n, len(documents), max_ridf, min_contexts)
+
+
+def _found(df: dict[str, int], cf: dict[str, int], in_docs: dict[str, int], n: int, n_docs: int, max_ridf: float,
+           min_contexts: int) -> tuple[GenericTerm, ...]:
     found = []
     for term, d in df.items():
         if d < min_contexts:
             continue
         ridf = -math.log2(d / n) + math.log2(-math.expm1(-cf[term] / n))
         if ridf <= max_ridf:
-            found.append(GenericTerm(term, round(in_docs[term] / len(documents), 6), round(ridf, 6)))
+            found.append(GenericTerm(term, round(in_docs[term] / n_docs, 6), round(ridf, 6)))
     found.sort(key=lambda g: (-g.share, g.term))
     return tuple(found)
+
+
+def _generic_in_arrays(documents: TokenLists, min_share: float, max_ridf: float, context: int, min_contexts: int,
+                       keep: frozenset[str]) -> tuple[GenericTerm, ...]:
+    """:func:`generic_terms` counted from the lists' id arrays, a block of documents at a time: the
+    same words, without a Python object a token."""
+    n_terms = len(documents.terms)
+    every = np.arange(n_terms)
+    in_docs = np.bincount(documents.counts_by_list(every, max(1, n_terms))[1], minlength=n_terms)
+    # a term id's column among the widespread words, -1 for the rest
+    wide = (in_docs >= min_share * len(documents)) & ~np.isin(np.asarray(documents.terms, dtype=object),
+                                                              list(keep))
+    column = np.where(wide, every, -1)
+    lengths = documents.lengths()
+    # contexts_of's cut: near-equal stretches of about ``context`` tokens, at least one a document
+    parts = np.maximum(1, np.round(lengths / context))
+    step = np.maximum(1, np.ceil(lengths / parts)).astype(np.int64)
+    n_contexts = -(-np.maximum(lengths, 1) // step)
+    df = np.zeros(n_terms, dtype=np.int64)
+    cf = np.zeros(n_terms, dtype=np.int64)
+    for first, end in documents.blocks():
+        lo, hi = documents.offsets[first], documents.offsets[end]
+        ids = documents.ids[lo:hi]
+        cols = column[ids]
+        size = lengths[first:end]
+        start = np.repeat(documents.offsets[first:end] - lo, size)
+        # contexts numbered within the block: they never span documents
+        base = np.repeat(np.cumsum(n_contexts[first:end]) - n_contexts[first:end], size)
+        ctx = base + (np.arange(hi - lo) - start) // np.repeat(step[first:end], size)
+        hit = cols >= 0
+        cf += np.bincount(cols[hit], minlength=n_terms)
+        pairs = np.unique(ctx[hit] * n_terms + cols[hit])
+        df += np.bincount(pairs % n_terms, minlength=n_terms)
+    terms = documents.terms
+    found = np.flatnonzero(df)
+    return _found({terms[i]: int(df[i]) for i in found}, {terms[i]: int(cf[i]) for i in found},
+                  {terms[i]: int(in_docs[i]) for i in found}, int(n_contexts.sum()), len(documents), max_ridf,
+                  min_contexts)

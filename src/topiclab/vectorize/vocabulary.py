@@ -9,6 +9,7 @@ order in which terms were first seen.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from topiclab.errors import ConfigError
+from topiclab.preprocess.token_lists import TokenLists
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,7 @@ def build_vocabulary(
     if keep_n is not None and keep_n < 1:
         raise ConfigError(f"keep_n must be at least 1 or None, got {keep_n}")
     n = len(token_lists)
-    df: Counter[str] = Counter()
-    for toks in token_lists:
-        df.update(set(toks))
+    df = document_frequencies(token_lists)
     limit = no_above * n
     kept = [(t, c) for t, c in df.items() if c >= no_below and c <= limit and t not in exclude]
     kept.sort(key=lambda tc: (-tc[1], tc[0]))
@@ -81,6 +81,24 @@ def build_vocabulary(
     return Vocabulary(tuple(t for t, _ in kept), tuple(c for _, c in kept), n)
 
 
+def document_frequencies(token_lists: Sequence[Sequence[str]]) -> dict[str, int]:
+    """How many of the lists each term occurs in (terms that occur at all).
+
+    Example:
+        >>> sorted(document_frequencies([["上海", "上海", "创新"], ["创新"]]).items())
+        [('上海', 1), ('创新', 2)]
+    """
+    if isinstance(token_lists, TokenLists):
+        every = np.arange(len(token_lists.terms))
+        _, ids, _ = token_lists.counts_by_list(every, max(1, every.size))
+        freq = np.bincount(ids, minlength=every.size)
+        return {t: int(c) for t, c in zip(token_lists.terms, freq.tolist()) if c}
+    df: Counter[str] = Counter()
+    for toks in token_lists:
+        df.update(set(toks))
+    return dict(df)
+
+
 def count_matrix(token_lists: Iterable[Sequence[str]], vocab: Vocabulary) -> sp.csr_matrix:
     """Units x terms matrix of counts (float64, CSR); tokens outside the vocabulary are ignored.
 
@@ -89,6 +107,8 @@ def count_matrix(token_lists: Iterable[Sequence[str]], vocab: Vocabulary) -> sp.
         >>> count_matrix([["上海", "上海", "创新"], ["创新"]], v).toarray().tolist()
         [[1.0, 2.0], [1.0, 0.0]]
     """
+    if isinstance(token_lists, TokenLists):
+        return _count_matrix(token_lists, vocab)
     index = vocab.index
     indptr = [0]
     indices: list[int] = []
@@ -103,3 +123,13 @@ def count_matrix(token_lists: Iterable[Sequence[str]], vocab: Vocabulary) -> sp.
         (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
         shape=(len(indptr) - 1, len(vocab)),
     )
+
+
+def _count_matrix(tokens: TokenLists, vocab: Vocabulary) -> sp.csr_matrix:
+    """:func:`count_matrix` from the lists' arrays: the same matrix, without a Python step a token."""
+    columns = np.fromiter(map(vocab.index.get, tokens.terms, itertools.repeat(-1)), dtype=np.int64,
+                          count=len(tokens.terms))
+    rows, cols, counts = tokens.counts_by_list(columns, max(1, len(vocab)))
+    indptr = np.zeros(len(tokens) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum(np.bincount(rows, minlength=len(tokens)))
+    return sp.csr_matrix((counts.astype(np.float64), cols.astype(np.int32), indptr), shape=(len(tokens), len(vocab)))
