@@ -294,7 +294,7 @@ def compare(
 def _units_of(result: Result) -> tuple[list[str], list[int]]:
     """Each unit's document and number of tokens, in the fitted order."""
     if result.run is not None:
-        return list(result.run.units.doc_ids), [len(t) for t in result.run.units.tokens]
+        return list(result.run.units.doc_ids), result.run.units.tokens.lengths().tolist()
     if result.folder is not None:
         units = read_run_tokens(result.folder)
         return [d for _, d, _ in units], [len(t) for _, _, t in units]

@@ -47,7 +47,7 @@ class FitRun:
     def doc_topics(self) -> pd.DataFrame:
         """Document rows: metadata, dominant topic and its label, topic proportions (length-weighted from units)."""
         cols = [f"topic_{i}" for i in range(self.result.k)]
-        props = units_to_documents(self.result.doc_topic, self.result.doc_ids, [len(t) for t in self.units.tokens])
+        props = units_to_documents(self.result.doc_topic, self.result.doc_ids, self.units.tokens.lengths().tolist())
         meta = self.corpus.metadata()
         meta = meta.loc[[d for d in meta.index if d in props.index]]
         out = meta.join(props)

@@ -127,10 +127,6 @@ class TokenLists(Sequence[tuple[str, ...]]):
         """Tokens over all lists."""
         return int(self.ids.size)
 
-    def rows(self) -> np.ndarray:
-        """Each token's list number (``int64``, aligned with ``ids``)."""
-        return np.repeat(np.arange(len(self), dtype=np.int64), self.lengths())
-
     def blocks(self, tokens: int = 4 * _CHUNK) -> Iterator[tuple[int, int]]:
         """``(first, end)`` ranges of whole lists holding about ``tokens`` tokens each (at least one
         list): counting a block at a time keeps temporary arrays bounded.
