@@ -7,6 +7,7 @@ import json
 import random
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -268,11 +269,58 @@ def test_the_pages_switches_are_recorded_and_rerun(pages, tmp_path: Path):
     assert again.preprocess.page_boilerplate is False and again.vectorize.generic is False
 
 
-def test_pages_give_the_same_units_with_one_or_two_workers():
+@pytest.fixture(scope="module")
+def many_pages() -> Corpus:
     rng = random.Random(2)
-    texts = [scraped_page(i, rng) for i in range(260)]  # more than one batch of 100,000 characters
+    texts = [scraped_page(i, rng) for i in range(260)]  # several batches of 100,000 characters
     assert sum(map(len, texts)) > 200_000
-    corpus = Corpus([f"p{i}" for i in range(len(texts))], texts)
-    config = PreprocessConfig(unit="paragraph")
-    one, two = preprocess(corpus, config), preprocess(corpus, config, workers=2)
-    assert one.page_removed and one == two
+    return Corpus([f"p{i}" for i in range(len(texts))], texts)
+
+
+@pytest.mark.parametrize("settings", [
+    {"unit": "paragraph"},
+    {"unit": "auto", "boilerplate_min_docs": 2},
+    {"page_boilerplate": False, "boilerplate_patterns": "patterns"},
+])
+def test_pages_cleaned_by_the_workers_give_the_one_process_result(many_pages, settings, tmp_path, monkeypatch):
+    """Workers count repeated lines and edges for their batches and clean them before tagging:
+    the units, the counts by reason and the removed lines are those one process finds, for 2 or 3
+    workers, with batches in memory or on disk, and from the tagged corpus cached by the workers."""
+    from topiclab.preprocess import pipeline
+
+    if settings.get("boilerplate_patterns"):
+        (tmp_path / "p.txt").write_text("^首页\n^扫一扫\n", encoding="utf-8")
+        settings = {**settings, "boilerplate_patterns": [str(tmp_path / "p.txt")]}
+    config = PreprocessConfig(**settings)
+    one = preprocess(many_pages, config)
+    assert one.page_removed and one.page_lines
+    assert preprocess(many_pages, config, workers=3) == one
+    monkeypatch.setattr(pipeline, "SPILL_CHARS", 0)
+    assert preprocess(many_pages, config, workers=2, cache_dir=tmp_path / "cache") == one
+    changed = replace(config, min_len=3)
+    assert preprocess(many_pages, changed, workers=2, cache_dir=tmp_path / "cache") == preprocess(many_pages, changed)
+
+
+def test_new_texts_cleaned_with_a_fits_lines_in_workers_match_one_process(many_pages):
+    known = ["各位代表：", "扫一扫在手机打开当前页"]
+    one = preprocess(many_pages, PreprocessConfig(), known_boilerplate=known)
+    assert one.page_removed["repeated"] >= 2 * len(many_pages)
+    assert preprocess(many_pages, PreprocessConfig(), workers=2, known_boilerplate=known) == one
+
+
+def test_a_line_repeated_just_often_enough_across_workers_is_found():
+    """A line in 3 documents (the threshold), two with one worker and one with the other: only
+    keys counted at least twice by some worker travel, and their exact counts are added."""
+    from topiclab.preprocess.page_boilerplate import PageCleaner, PageRules, parse_pages
+    from topiclab.preprocess.page_repeats import frequent, line_counts
+    from topiclab.preprocess.team import Team
+
+    body = ["集成电路产业集群加快发展。", "生态环境持续改善。", "数字经济核心产业增长。", "粮食生产再获丰收。"]
+    batches = [["本文来源于示范区发布\n" + body[0], "本文来源于示范区发布\n" + body[1]],
+               ["本文来源于示范区发布\n" + body[2]], ["办事指南栏目\n" + body[3]]]
+    cleaner = PageCleaner(PageRules(min_docs=3, min_share=0.0))
+    with Team(2, PreprocessConfig(), batches, cleaner=cleaner) as team:
+        repeats = team.repeats()
+    assert repeats is not None
+    everything = [page.content for batch in batches for page in parse_pages(batch)]
+    assert repeats.df == frequent(line_counts(everything), 3) == {"本文来源于示范区发布"}

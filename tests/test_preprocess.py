@@ -169,6 +169,25 @@ def test_workers_keeping_batches_on_disk_give_the_same_units_and_leave_nothing(f
     assert not list(tmp_path.glob("topiclab-batches-*"))
 
 
+def test_a_pair_seen_just_min_count_times_across_workers_is_counted_exactly():
+    """Workers send only pairs they saw min_count / workers times, then the exact counts of
+    those: a pair seen 3 times by one worker and twice by the other (5, the minimum) counts 5."""
+    from topiclab.preprocess import tag_corpus
+    from topiclab.preprocess.filters import Decider, user_stopwords
+    from topiclab.preprocess.phrases import SequenceStore
+    from topiclab.preprocess.team import Team, TeamStore
+
+    config, text = PreprocessConfig(), "集成电路产业链协同创新。"
+    with Team(2, config, [[text] * 3, [text] * 2]) as team:
+        team.tag(False, lambda i: None)
+        unigrams, bigrams, total = TeamStore(team).pair_counts(5)
+    seqs = Decider(config, user_stopwords(config)).sequences(tag_corpus([text] * 5, config))
+    one_uni, one_bi, one_total = SequenceStore(seqs).pair_counts(5)
+    frequent = {pair: n for pair, n in one_bi.items() if n >= 5}
+    assert frequent and {pair: n for pair, n in bigrams.items() if n >= 5} == frequent
+    assert total == one_total and all(unigrams[w] == one_uni[w] for pair in frequent for w in pair)
+
+
 def test_tag_corpus_in_workers_equals_one_process(five_seeds):
     from topiclab.preprocess import tag_corpus
 

@@ -33,7 +33,8 @@ AUTO_DOCUMENTS_FROM = 200
 # (experiments/genre_defaults).
 AUTO_LONG_CHARS = 5000
 # Part of every cache key, with topiclab's version: bump when cached results change shape.
-CACHE_SCHEMA = 5  # 2: Units moved to topiclab.preprocess.units; 3, 4: page boilerplate, unit merging; 5: TokenLists
+CACHE_SCHEMA = 6  # 2: Units moved to topiclab.preprocess.units; 3, 4: page boilerplate, unit merging; 5: TokenLists;
+# 6: the tagged corpus kept with its page cleaning
 
 
 @dataclass(frozen=True)
@@ -152,9 +153,13 @@ class PreprocessConfig:
             >>> auto.for_corpus(["长" * 6000] * 2000).unit
             'paragraph'
         """
+        return self.for_lengths([len(t) for t in texts])
+
+    def for_lengths(self, lengths: Sequence[int]) -> PreprocessConfig:
+        """:meth:`for_corpus` from the texts' lengths in characters."""
         if self.unit != "auto":
             return self
-        lengths = sorted(len(t) for t in texts)
+        lengths = sorted(lengths)
         median = lengths[len(lengths) // 2] if lengths else 0
         by_paragraph = len(lengths) < AUTO_DOCUMENTS_FROM or median >= AUTO_LONG_CHARS
         return replace(self, unit="paragraph" if by_paragraph else "document")

@@ -52,7 +52,17 @@ from pathlib import Path
 from topiclab.errors import InputError
 from topiclab.preprocess.lexicon import numbered_lines
 from topiclab.preprocess.normalize import half_width
-from topiclab.preprocess.page_repeats import MAX_REPEATED_SHARE, Line, Repeats, edges, line_key
+from topiclab.preprocess.page_repeats import (
+    MAX_REPEATED_SHARE,
+    Line,
+    Repeats,
+    edge_counts,
+    edges,
+    frequent,
+    line_counts,
+    line_key,
+    threshold,
+)
 
 LINE_REASONS = ("pattern", "repeated", "formula", "field", "chrome", "dateline")
 REPEATED_REASONS = ("repeated", "formula")  # the reasons that depend on the corpus, not on the line alone
@@ -118,7 +128,8 @@ def strip_page_boilerplate(texts: Sequence[str], rules: PageRules | None = None)
     """Remove the lines of each text that are boilerplate (see the module docstring).
 
     Full-width letters and digits come back half-width (as normalisation would make them);
-    line breaks, blank lines included, are kept, so paragraphs stay where they were.
+    line breaks, blank lines included, are kept, so paragraphs stay where they were. (The same
+    steps run batch by batch in preprocessing's worker processes: :class:`PageCleaner`.)
 
     Example:
         >>> page = "首页 | 新闻 | 政务 | 服务\\n字号：大 中 小 【打印】\\n{}\\n来源：某某日报 时间：2024-0{}-01"
@@ -134,53 +145,152 @@ def strip_page_boilerplate(texts: Sequence[str], rules: PageRules | None = None)
         >>> one.texts, one.counts
         (('\\n示范区建设取得新进展。\\n',), {'field': 1, 'chrome': 1, 'dateline': 1})
     """
-    rules = rules or PageRules()
-    users = [_compile(p) for p in rules.patterns]
-    keeps = [_compile(p) for p in rules.keep]
-    docs = [half_width(t).split("\n") for t in texts]
-    parsed = [[Line.parse(line) for line in lines if line.strip()] for lines in docs]
-    repeats = Repeats(parsed, min_docs=rules.min_docs, min_share=rules.min_share, known=rules.known)
-    # first the rules that take whole lines; openings and closings are then looked for at the
-    # edges of the rest (a footer of ten chrome lines does not push the closing out of sight)
-    verdicts: list[list[tuple[str, str | None, str]]] = []
-    copies: list[bool] = []
-    for content in parsed:
-        # a document most of whose text is met elsewhere is a copy (or made from a template): kept whole
-        copies.append(not rules.builtin or len(content) < 2
-                      or repeats.repeated_share(content) > MAX_REPEATED_SHARE)
-        verdicts.append([_keep if any(k.search(line.text) for k in keeps) else
-                         _whole_line(line, users, None if copies[-1] else repeats, rules.builtin) for line in content])
-    # the edges: the lines that are text by their form (repeated openings are counted at the edges too)
-    survivors = [[line for line, v in zip(content, doc) if v[0] in ("", "keep", "repeated")]
-                 for content, doc in zip(parsed, verdicts)]
-    at_edge = [set() if copy else {id(line) for line in edges(left)} for left, copy in zip(survivors, copies)]
-    repeats.count_edges([edges(left) for left, copy in zip(survivors, copies) if not copy],
-                        near_share=rules.near_share, n_docs=len(parsed))
+    cleaner = PageCleaner(rules or PageRules())
+    pages = parse_pages(texts)
+    repeats = cleaner.repeats(frequent(cleaner.line_counts(pages), cleaner.line_threshold(len(pages))))
+    if cleaner.counts_edges:
+        shingles = frequent(cleaner.edge_counts(pages, repeats), cleaner.edge_threshold(len(pages)))
+        repeats = Repeats(repeats.df, shingles)
+    return merge_parts([cleaner.strip(pages, repeats)])
+
+
+@dataclass
+class Page:
+    """A document's lines as split, its non-blank lines parsed, and (once judged) whether it is a
+    copy, each line's whole-line verdict and which lines stand at its edges."""
+
+    lines: list[str]
+    content: list[Line]
+    judged: tuple[bool, list[tuple[str, str | None, str]], set[int]] | None = None
+
+
+def parse_pages(texts: Sequence[str]) -> list[Page]:
+    """Each text, half-width, split into lines and its non-blank lines parsed.
+
+    Example:
+        >>> [line.text for line in parse_pages(["来源：某某日报\\n\\n正文。"])[0].content]
+        ['来源：某某日报', '正文。']
+    """
+    out = []
+    for text in texts:
+        lines = half_width(text).split("\n")
+        out.append(Page(lines, [Line.parse(line) for line in lines if line.strip()]))
+    return out
+
+
+@dataclass(frozen=True)
+class PagePart:
+    """A batch of texts cleaned: the texts, lines removed by reason, and the distinct removed
+    texts as ``(reason, key) -> (first text, documents)`` in the order first met."""
+
+    texts: list[str]
+    counts: Counter[str]
+    removed: dict[tuple[str, str], tuple[str, int]]
+
+
+def merge_parts(parts: Sequence[PagePart]) -> PageCleaning:
+    """The cleaning of a corpus from its batches' in order: the same as cleaning it in one batch.
+
+    Example:
+        >>> cleaner = PageCleaner(PageRules())
+        >>> part = cleaner.strip(parse_pages(["责任编辑：李四\\n正文。"]), Repeats(frozenset()))
+        >>> merge_parts([part, part]).lines
+        (('field', '责任编辑：李四', 2),)
+    """
     counts: Counter[str] = Counter()
-    removed: dict[tuple[str, str], tuple[str, set[int]]] = {}  # (reason, key) -> (first text, documents)
-    out: list[str] = []
-    for d, (lines, content, doc) in enumerate(zip(docs, parsed, verdicts)):
-        verdict = iter(zip(content, doc))
-        kept_lines = []
-        for text in lines:
-            if not text.strip():
+    removed: dict[tuple[str, str], tuple[str, int]] = {}
+    for part in parts:
+        counts.update(part.counts)
+        for key, (text, n) in part.removed.items():
+            first, before = removed.get(key, (text, 0))
+            removed[key] = first, before + n
+    listed = sorted(((r, t, n) for (r, _), (t, n) in removed.items() if t), key=lambda x: (-x[2], x[0], x[1]))
+    return PageCleaning(tuple(t for part in parts for t in part.texts),
+                        {r: counts[r] for r in LINE_REASONS if counts[r]}, tuple(listed))
+
+
+class PageCleaner:
+    """The steps of :func:`strip_page_boilerplate` on batches of parsed pages: count lines
+    (:meth:`line_counts`, summed over batches and kept from :meth:`line_threshold` documents on),
+    count the edges' shingles likewise (:meth:`edge_counts`), then :meth:`strip` each batch."""
+
+    def __init__(self, rules: PageRules) -> None:
+        self.rules = rules
+        self.users = [_compile(p) for p in rules.patterns]
+        self.keeps = [_compile(p) for p in rules.keep]
+
+    @property
+    def counts_lines(self) -> bool:
+        """Whether the corpus's own repeated lines are counted (not with known lines, nor with the
+        built-in rules off)."""
+        return self.rules.builtin and self.rules.known is None
+
+    counts_edges = counts_lines
+
+    def line_counts(self, pages: Sequence[Page]) -> Counter[str]:
+        """In how many of these pages each short line and sentence occurs (nothing when not :attr:`counts_lines`)."""
+        return line_counts([page.content for page in pages]) if self.counts_lines else Counter()
+
+    def line_threshold(self, n_docs: int) -> int:
+        """Pages (of ``n_docs``) a line must occur in to be repeated."""
+        return threshold(self.rules.min_docs, self.rules.min_share, n_docs)
+
+    def repeats(self, repeated: frozenset[str]) -> Repeats:
+        """The corpus's repeated lines: ``repeated`` as counted, or the rules' known lines."""
+        return Repeats.known(self.rules.known) if self.rules.known is not None else Repeats(repeated)
+
+    def edge_counts(self, pages: Sequence[Page], repeats: Repeats) -> Counter[str]:
+        """In how many of these pages (copies aside) each shingle at the edges occurs."""
+        if not self.counts_edges:
+            return Counter()
+        return edge_counts([[page.content[i] for i in sorted(edge)]
+                            for page in pages for copy, _, edge in [self._judge(page, repeats)] if not copy])
+
+    def edge_threshold(self, n_docs: int) -> int:
+        """Pages (of ``n_docs``) whose edges a shingle must stand at to make formulas."""
+        return threshold(self.rules.min_docs, self.rules.near_share, n_docs)
+
+    def _judge(self, page: Page, repeats: Repeats) -> tuple[bool, list[tuple[str, str | None, str]], set[int]]:
+        # first the rules that take whole lines; openings and closings are then looked for at the
+        # edges of the rest (a footer of ten chrome lines does not push the closing out of sight)
+        if page.judged is None:
+            content, builtin = page.content, self.rules.builtin
+            # a document most of whose text is met elsewhere is a copy (or made from a template): kept whole
+            copy = not builtin or len(content) < 2 or repeats.repeated_share(content) > MAX_REPEATED_SHARE
+            verdicts = [_keep if any(k.search(line.text) for k in self.keeps) else
+                        _whole_line(line, self.users, None if copy else repeats, builtin) for line in content]
+            # the edges: the lines that are text by their form (repeated openings are counted at the edges too)
+            left = [i for i, v in enumerate(verdicts) if v[0] in ("", "keep", "repeated")]
+            page.judged = copy, verdicts, set() if copy else set(edges(left))
+        return page.judged
+
+    def strip(self, pages: Sequence[Page], repeats: Repeats) -> PagePart:
+        """These pages cleaned with the corpus's ``repeats`` (its frequent edge shingles included)."""
+        counts: Counter[str] = Counter()
+        removed: dict[tuple[str, str], tuple[str, set[int]]] = {}  # (reason, key) -> (first text, documents)
+        out: list[str] = []
+        for d, page in enumerate(pages):
+            copy, verdicts, at_edge = self._judge(page, repeats)
+            verdict = iter(enumerate(zip(page.content, verdicts)))
+            kept_lines = []
+            for text in page.lines:
+                if not text.strip():
+                    kept_lines.append(text)
+                    continue
+                i, (line, (reason, rest, gone)) = next(verdict)
+                if reason == "keep":
+                    kept_lines.append(text)
+                    continue
+                if not reason and self.rules.builtin:
+                    reason, rest, gone = _part_of_line(line, None if copy else repeats, i in at_edge)
+                if reason:
+                    counts[reason] += 1
+                    gone = gone.strip()
+                    removed.setdefault((reason, line_key(gone)), (gone, set()))[1].add(d)
+                    text = rest or ""
                 kept_lines.append(text)
-                continue
-            line, (reason, rest, gone) = next(verdict)
-            if reason == "keep":
-                kept_lines.append(text)
-                continue
-            if not reason and rules.builtin:
-                reason, rest, gone = _part_of_line(line, None if copies[d] else repeats, id(line) in at_edge[d])
-            if reason:
-                counts[reason] += 1
-                gone = gone.strip()
-                removed.setdefault((reason, line_key(gone)), (gone, set()))[1].add(d)
-                text = rest or ""
-            kept_lines.append(text)
-        out.append("\n".join(kept_lines))
-    listed = sorted(((r, t, len(ds)) for (r, _), (t, ds) in removed.items() if t), key=lambda x: (-x[2], x[0], x[1]))
-    return PageCleaning(tuple(out), {r: counts[r] for r in LINE_REASONS if counts[r]}, tuple(listed))
+            out.append("\n".join(kept_lines))
+        return PagePart(out, counts, {key: (text, len(docs)) for key, (text, docs) in removed.items()})
 
 
 _keep: tuple[str, str | None, str] = ("keep", None, "")  # a line a keep pattern protects

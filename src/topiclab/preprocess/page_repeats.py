@@ -83,47 +83,73 @@ def _shingles(key: str) -> list[str]:
     return [key[i : i + SHINGLE] for i in range(len(key) - SHINGLE + 1)]
 
 
+def line_counts(docs: Sequence[Sequence[Line]]) -> Counter[str]:
+    """In how many of the documents each short line and each sentence occurs (by key).
+
+    Counts of disjoint sets of documents add up, so batches can be counted apart and summed.
+
+    Example:
+        >>> line_counts([[Line.parse("各位代表：")], [Line.parse("各位代表：")]])["各位代表："]
+        2
+    """
+    df: Counter[str] = Counter()
+    for lines in docs:
+        keys = {line.key for line in lines if len(line.key) <= MAX_REPEATED_CHARS}
+        keys.update(k for line in lines for k in line.sentence_keys if k)
+        df.update(keys)
+    return df
+
+
+def edge_counts(docs_edges: Sequence[Sequence[Line]]) -> Counter[str]:
+    """In how many documents each shingle of the sentences at their edges occurs (``docs_edges``:
+    each document's first and last lines left after the whole-line rules).
+
+    Example:
+        >>> edge_counts([[Line.parse("受省人民政府委托。")]])["受省人民"]
+        1
+    """
+    shingles: Counter[str] = Counter()
+    for lines in docs_edges:
+        shingles.update({g for line in lines for k in line.sentence_keys if k for g in _shingles(k)})
+    return shingles
+
+
+def threshold(min_docs: int, share: float, n_docs: int) -> int:
+    """Documents a line or shingle must occur in to count as repeated: ``max(min_docs, share x n_docs)``.
+
+    Example:
+        >>> threshold(3, 0.01, 1000), threshold(3, 0.01, 10)
+        (10, 3)
+    """
+    return max(min_docs, math.ceil(share * n_docs))
+
+
+def frequent(counts: Counter[str], at_least: int) -> frozenset[str]:
+    """The keys counted ``at_least`` times."""
+    return frozenset(k for k, c in counts.items() if c >= at_least)
+
+
 class Repeats:
-    """In how many documents each short line and sentence occurs, and each shingle of the
-    sentences at the documents' edges; the thresholds that make them boilerplate.
+    """The short lines and sentences that repeat across a corpus's documents (by key), and the
+    shingles frequent at the documents' edges (see :func:`line_counts`, :func:`edge_counts`).
 
     Example:
         >>> bodies = ["集成电路产业集群加快发展。", "生态环境持续改善。", "数字经济核心产业增长。"]
         >>> docs = [[Line.parse("各位代表："), Line.parse(body)] for body in bodies]
-        >>> r = Repeats(docs, min_docs=3, min_share=0.0)
+        >>> r = Repeats(frequent(line_counts(docs), threshold(3, 0.0, len(docs))))
         >>> r.is_repeated(docs[0][0]), r.is_repeated(docs[0][1])
         (True, False)
     """
 
-    def __init__(self, docs: Sequence[Sequence[Line]], *, min_docs: int, min_share: float,
-                 known: Sequence[str] | None = None) -> None:
-        """``known``: lines and sentences found repeated in another corpus (a fit's): these are the
-        repeated ones, and nothing is counted here (a few new texts repeat nothing of their own)."""
-        self.min_docs = min_docs
-        self.shingles: set[str] = set()
-        self.known = known is not None
-        if known is not None:
-            self.df = {line_key(t) for t in known}
-            return
-        self.threshold = max(min_docs, math.ceil(min_share * len(docs)))
-        df: Counter[str] = Counter()
-        for lines in docs:
-            keys = {line.key for line in lines if len(line.key) <= MAX_REPEATED_CHARS}
-            keys.update(k for line in lines for k in line.sentence_keys if k)
-            df.update(keys)
-        self.df = {k for k, c in df.items() if c >= self.threshold}
+    def __init__(self, repeated: frozenset[str], shingles: frozenset[str] = frozenset()) -> None:
+        self.df = repeated
+        self.shingles = shingles
 
-    def count_edges(self, docs_edges: Sequence[Sequence[Line]], *, near_share: float, n_docs: int) -> None:
-        """Count the shingles of the sentences at each document's edges (its first and last lines
-        that are left after the whole-line rules); those in ``max(min_docs, near_share x n_docs)``
-        documents or more make formulas."""
-        if self.known:
-            return
-        near_threshold = max(self.min_docs, math.ceil(near_share * n_docs))
-        shingles: Counter[str] = Counter()
-        for lines in docs_edges:
-            shingles.update({g for line in lines for k in line.sentence_keys if k for g in _shingles(k)})
-        self.shingles = {g for g, c in shingles.items() if c >= near_threshold}
+    @classmethod
+    def known(cls, texts: Sequence[str]) -> Repeats:
+        """The lines and sentences found repeated in another corpus (a fit's): new texts are
+        cleaned with these, as a few new texts repeat nothing of their own."""
+        return cls(frozenset(line_key(t) for t in texts))
 
     def is_repeated(self, line: Line) -> bool:
         """Whether the whole line is met in enough documents."""

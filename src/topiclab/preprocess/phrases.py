@@ -18,7 +18,7 @@ import csv
 import io
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, pairwise
 from operator import and_
@@ -69,18 +69,21 @@ class SequenceStore:
     def __init__(self, sequences: Sequence[Sequence2]) -> None:
         self.seqs = list(sequences)  # joining builds new lists; the given sequences are never changed
 
-    def count_pairs(self) -> tuple[Counter[str], Counter[tuple[str, str]]]:
-        """Counts of joinable words and of adjacent joinable pairs."""
-        return count_pairs(self.seqs)
+    def pair_counts(self, min_count: int) -> tuple[Counter[str], Counter[tuple[str, str]], int]:
+        """Counts of adjacent joinable pairs (at least those seen ``min_count`` times), of the
+        joinable words (at least those in these pairs), and the number of joinable words."""
+        unigrams, bigrams = count_pairs(self.seqs)
+        return unigrams, bigrams, sum(unigrams.values())
 
     def join(self, phrases: Sequence[Phrase]) -> None:
         """Join ``phrases`` in every sequence held."""
         join = PhraseJoiner(phrases)
         self.seqs = [join(seq) for seq in self.seqs]
 
-    def count_words(self) -> Counter[str]:
-        """Counts of every word held."""
-        return Counter(chain.from_iterable(words for words, _, _ in self.seqs))
+    def count_words(self, only: Collection[str]) -> Counter[str]:
+        """Counts of the words ``only`` names."""
+        counts = Counter(chain.from_iterable(words for words, _, _ in self.seqs))
+        return Counter({w: counts[w] for w in only if w in counts})
 
 
 def learn_phrases_from(store: Any, *, min_count: int = 5, threshold: float = 0.5, passes: int = 2) -> list[Phrase]:
@@ -94,13 +97,13 @@ def learn_phrases_from(store: Any, *, min_count: int = 5, threshold: float = 0.5
     found: dict[tuple[str, ...], Phrase] = {}
     by_text: dict[str, tuple[str, ...]] = {}  # a joined phrase -> its base words
     for _ in range(passes):
-        unigrams, bigrams = store.count_pairs()
-        pairs = score_pairs(unigrams, bigrams, min_count, threshold)
+        unigrams, bigrams, total = store.pair_counts(min_count)
+        pairs = score_pairs(unigrams, bigrams, min_count, threshold, total)
         if not pairs:
             break
         store.join([Phrase(pair, 0, 0.0) for pair in sorted(pairs)])
         learned = {}
-        for (a, b), (count, npmi) in pairs.items():
+        for (a, b), (count, npmi) in sorted(pairs.items()):  # counts may arrive in any order
             # only phrases of earlier passes stand in the tokens as joined words
             parts = by_text.get(a, (a,)) + by_text.get(b, (b,))
             found[parts] = Phrase(parts, count, round(npmi, 6))
@@ -108,21 +111,22 @@ def learn_phrases_from(store: Any, *, min_count: int = 5, threshold: float = 0.5
         by_text.update(learned)
     # keep the longest: a two-word phrase absorbed by a three-word one in the next pass stays
     # listed only if it still occurs on its own
-    final_tokens = store.count_words() if found else Counter()
+    final_tokens = store.count_words([p.text for p in found.values()]) if found else Counter()
     kept = [p for p in found.values() if final_tokens[p.text] > 0]
     # a total order (two phrases may read the same), so the order counts were added in never shows
     return sorted(kept, key=lambda p: (-p.npmi, -p.count, p.text, p.parts))
 
 
-def count_pairs(seqs: Sequence[Sequence2]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
-    """Counts of joinable words and of adjacent joinable pairs in ``seqs``.
+def count_pairs(seqs: Sequence[Sequence2], into: tuple[Counter[str], Counter[tuple[str, str]]] | None = None,
+                ) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    """Counts of joinable words and of adjacent joinable pairs in ``seqs`` (added to ``into``
+    when given: a running count over many batches holds no counter a batch).
 
     Example:
         >>> count_pairs([(["科技", "成果", "很"], ["n", "n", "d"], [True, True, False])])[1]
         Counter({('科技', '成果'): 1})
     """
-    unigrams: Counter[str] = Counter()
-    bigrams: Counter[tuple[str, str]] = Counter()
+    unigrams, bigrams = into if into is not None else (Counter(), Counter())
     # compress/zip/map run in C: no Python step per token
     unigrams.update(chain.from_iterable(compress(words, flags) for words, _, flags in seqs))
     bigrams.update(chain.from_iterable(
@@ -131,9 +135,10 @@ def count_pairs(seqs: Sequence[Sequence2]) -> tuple[Counter[str], Counter[tuple[
 
 
 def score_pairs(unigrams: Counter[str], bigrams: Counter[tuple[str, str]], min_count: int,
-                threshold: float) -> dict[tuple[str, str], tuple[int, float]]:
-    """Pairs seen at least ``min_count`` times with NPMI >= ``threshold``: ``{pair: (count, npmi)}``."""
-    total = sum(unigrams.values())
+                threshold: float, total: int | None = None) -> dict[tuple[str, str], tuple[int, float]]:
+    """Pairs seen at least ``min_count`` times with NPMI >= ``threshold``: ``{pair: (count, npmi)}``
+    (``total``: the number of joinable words, when ``unigrams`` holds only those of the pairs)."""
+    total = sum(unigrams.values()) if total is None else total
     if total == 0:
         return {}
     out = {}

@@ -27,7 +27,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from threadpoolctl import threadpool_limits
@@ -40,15 +40,23 @@ from topiclab.corpus.model import Corpus
 from topiclab.errors import InputError
 from topiclab.preprocess.config import PreprocessConfig
 from topiclab.preprocess.filters import Decider, Tagged, corpus_phrases, filter_sequences, user_stopwords
-from topiclab.preprocess.page_boilerplate import PageCleaning, PageRules, read_patterns, strip_page_boilerplate
+from topiclab.preprocess.page_boilerplate import (
+    PageCleaner,
+    PageCleaning,
+    PageRules,
+    merge_parts,
+    read_patterns,
+    strip_page_boilerplate,
+)
 from topiclab.preprocess.phrases import SequenceStore
 from topiclab.preprocess.tagging import (
     PACK_SEP,
     Tagger,
     batches,
     build_segmenter,
+    compress_tagged,
+    expand_tagged,
     norm_options,
-    pack_tagged,
     tag_packed,
     unpack_tagged,
 )
@@ -80,9 +88,9 @@ def tag_corpus(
             packed = map_in_order(tag_packed, parts, address, shared=config, done=lambda i: bar.update(len(parts[i])))
             return [unpack_tagged(doc) for docs in packed for doc in docs]
         if workers > 1 and len(parts) > 1:
-            with Team(min(workers, len(parts)), config) as team:
-                replies = team.tag(parts, True, lambda i: bar.update(len(parts[i])))
-            return [unpack_tagged(doc) for _, docs in replies for doc in docs]
+            with Team(min(workers, len(parts)), config, parts) as team:
+                replies = team.tag(True, lambda i: bar.update(len(parts[i])))
+            return [doc for _, blob, *_ in replies for doc in expand_tagged(blob)]
         results: list[Tagged] = []
         # one worker is one core, as each worker process is (and the user's limits come back after)
         with threadpool_limits(1):
@@ -130,16 +138,62 @@ def preprocess(
     if isinstance(cached, Units):
         return cached
     tag_key = f"{config.tagging_key()}-{corpus_key}"
-    packed = cache.get("tagged", tag_key)
-    pages = clean_pages(corpus.texts, config, known_boilerplate)
+    cached_tags = cache.get("tagged", tag_key)
     with paused_gc():
-        units, packed = _tag_and_finish(corpus.doc_ids, pages.texts, config.for_corpus(pages.texts), packed,
-                                        workers=workers, progress=progress, keep_tagged=cache.folder is not None)
-    units = replace(units, page_removed=pages.counts, page_lines=pages.lines)
-    if packed is not None:
-        cache.put("tagged", tag_key, packed)
+        if isinstance(cached_tags, TaggedCorpus):
+            tagged = cached_tags
+            units = _finish(corpus.doc_ids, tagged.documents(), config.for_lengths(tagged.lengths))
+        elif workers > 1 and len(batches(corpus.texts)) > 1 and scheduler_address() is None:
+            cleaner = page_cleaner(config, known_boilerplate)
+            units, tagged = _preprocess_in_team(corpus.doc_ids, corpus.texts, config, cleaner, workers=workers,
+                                                progress=progress, keep_tagged=cache.folder is not None)
+        else:
+            pages = clean_pages(corpus.texts, config, known_boilerplate)
+            docs = tag_corpus(pages.texts, config, workers=1, progress=progress)  # on the cluster when there is one
+            lengths = [len(t) for t in pages.texts]
+            blobs = [compress_tagged(docs[i : i + 1000]) for i in range(0, len(docs), 1000)] if cache.folder else []
+            tagged = TaggedCorpus(blobs, pages.counts, pages.lines, lengths)
+            del pages
+            units = _finish(corpus.doc_ids, docs, config.for_lengths(lengths))
+        if tagged is not cached_tags:
+            cache.put("tagged", tag_key, tagged)
+    units = replace(units, page_removed=tagged.counts, page_lines=tagged.lines)
     cache.put("units", final_key, units)
     return units
+
+
+@dataclass(frozen=True)
+class TaggedCorpus:
+    """What segmentation made of a corpus, as cached: its documents' paragraphs tagged, in
+    compressed blocks (:func:`~topiclab.preprocess.tagging.compress_tagged`), the boilerplate
+    removed before (counts by reason, distinct lines) and the cleaned texts' lengths in characters."""
+
+    blobs: list[bytes]
+    counts: dict[str, int]
+    lines: tuple[tuple[str, str, int], ...]
+    lengths: list[int]
+
+    def documents(self) -> list[Tagged]:
+        """The tagged documents, in order."""
+        return [doc for blob in self.blobs for doc in expand_tagged(blob)]
+
+
+def page_cleaner(config: PreprocessConfig, known: Sequence[str] | None = None) -> PageCleaner | None:
+    """The boilerplate remover ``config`` asks for (with ``page_boilerplate`` off, one for the
+    user's ``boilerplate_patterns`` only; None when there are none); ``known``: repeated lines
+    found before (see :func:`preprocess`).
+
+    Example:
+        >>> page_cleaner(PreprocessConfig(page_boilerplate=False)) is None
+        True
+    """
+    if not config.page_boilerplate and not config.boilerplate_patterns:
+        return None
+    return PageCleaner(PageRules(
+        config.boilerplate_min_docs, config.boilerplate_min_share, config.boilerplate_near_share,
+        tuple(p for path in config.boilerplate_patterns for p in read_patterns(path)),
+        tuple(p for path in config.boilerplate_keep for p in read_patterns(path)),
+        None if known is None else tuple(known), builtin=config.page_boilerplate))
 
 
 def clean_pages(texts: Sequence[str], config: PreprocessConfig, known: Sequence[str] | None = None) -> PageCleaning:
@@ -151,13 +205,10 @@ def clean_pages(texts: Sequence[str], config: PreprocessConfig, known: Sequence[
         >>> clean_pages(["【打印本页】\\n长三角一体化。", "长三角一体化。"], PreprocessConfig()).counts
         {'chrome': 1}
     """
-    if not config.page_boilerplate and not config.boilerplate_patterns:
+    cleaner = page_cleaner(config, known)
+    if cleaner is None:
         return PageCleaning(tuple(texts), {}, ())
-    rules = PageRules(config.boilerplate_min_docs, config.boilerplate_min_share, config.boilerplate_near_share,
-                      tuple(p for path in config.boilerplate_patterns for p in read_patterns(path)),
-                      tuple(p for path in config.boilerplate_keep for p in read_patterns(path)),
-                      None if known is None else tuple(known), builtin=config.page_boilerplate)
-    return strip_page_boilerplate(texts, rules)
+    return strip_page_boilerplate(texts, cleaner.rules)
 
 
 @contextmanager
@@ -182,41 +233,29 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _tag_and_finish(
-    doc_ids: Sequence[str], texts: Sequence[str], config: PreprocessConfig,
-    packed: list[list[tuple[str, str]]] | None, *, workers: int, progress: bool, keep_tagged: bool,
-) -> tuple[Units, list[list[tuple[str, str]]] | None]:
-    """Units from the cached tagged corpus ``packed``, or by tagging ``texts``; also the tagged
-    corpus (packed) to cache when it was tagged here and ``keep_tagged``."""
-    if packed is not None:
-        return _finish(doc_ids, [unpack_tagged(doc) for doc in packed], config), None
-    if workers > 1 and len(batches(texts)) > 1 and scheduler_address() is None:
-        return _preprocess_in_team(doc_ids, texts, config, workers, progress, keep_tagged=keep_tagged)
-    tagged = tag_corpus(texts, config, workers=1, progress=progress)  # on the cluster when there is one
-    packed = [pack_tagged(doc) for doc in tagged] if keep_tagged else None
-    return _finish(doc_ids, tagged, config), packed
-
-
 def _preprocess_in_team(
-    doc_ids: Sequence[str], texts: Sequence[str], config: PreprocessConfig, workers: int, progress: bool, *,
-    keep_tagged: bool,
-) -> tuple[Units, list[list[tuple[str, str]]] | None]:
+    doc_ids: Sequence[str], texts: Sequence[str], config: PreprocessConfig, cleaner: PageCleaner | None, *,
+    workers: int, progress: bool, keep_tagged: bool,
+) -> tuple[Units, TaggedCorpus]:
     """:func:`preprocess` with every step in worker processes (:mod:`topiclab.preprocess.team`):
-    the same units as one process; also the packed tagged corpus when ``keep_tagged``."""
+    the same units as one process, and the tagged corpus (packed only when ``keep_tagged``)."""
     parts = batches(texts)
     bar = tqdm(total=len(texts), unit="doc", desc="segmenting", disable=not progress, file=sys.stderr)
     spill = sum(len(t) for t in texts) > SPILL_CHARS
-    with bar, Team(min(workers, len(parts)), config, spill=spill) as team:
-        tagged = team.tag(parts, keep_tagged, lambda i: bar.update(len(parts[i])))
+    with bar, Team(min(workers, len(parts)), config, parts, spill=spill, cleaner=cleaner) as team:
+        replies = team.tag(keep_tagged, lambda i: bar.update(len(parts[i])), team.repeats())
         phrases = corpus_phrases(config, TeamStore(team))
         finished = team.ask("finish", phrases)
     removed: Counter[str] = Counter()
     for _, part in finished:
         removed.update(part)
     kept = (k.split(PACK_SEP) if k else [] for part, _ in finished for k in part)  # split as units are cut
-    paras_per_doc = [n for counts, _ in tagged for n in counts]
-    packed = [doc for _, docs in tagged for doc in docs] if keep_tagged else None
-    return make_units(doc_ids, paras_per_doc, kept, config, removed, phrases), packed
+    paras_per_doc = [n for counts, *_ in replies for n in counts]
+    pages = merge_parts([part for _, _, part, _ in replies if part is not None])
+    lengths = [n for *_, part_lengths in replies for n in part_lengths]
+    tagged = TaggedCorpus([blob for _, blob, *_ in replies] if keep_tagged else [], pages.counts, pages.lines, lengths)
+    units = make_units(doc_ids, paras_per_doc, kept, config.for_lengths(lengths), removed, phrases)
+    return units, tagged
 
 
 def units_key(config: PreprocessConfig, corpus_key: str) -> str:

@@ -7,6 +7,8 @@ processes packed (:func:`pack_tagged`): each paragraph's words joined by NUL, ch
 
 from __future__ import annotations
 
+import pickle
+import zlib
 from collections.abc import Sequence
 from itertools import compress
 from operator import not_
@@ -90,6 +92,23 @@ def pack_tagged(doc: Tagged) -> list[tuple[str, str]]:
 def unpack_tagged(doc: list[tuple[str, str]]) -> Tagged:
     """The inverse of :func:`pack_tagged`."""
     return [(w.split(PACK_SEP), t.split(PACK_SEP)) if w else ([], []) for w, t in doc]
+
+
+def compress_tagged(docs: Sequence[Tagged]) -> bytes:
+    """Tagged documents packed, pickled and compressed into one bytes object: the tagged corpus
+    kept for the cache costs about a byte a character and no Python object a paragraph (the
+    process that gathers it from the workers holds every batch until it is written).
+
+    Example:
+        >>> expand_tagged(compress_tagged([[(["长三角"], ["ns"])]]))
+        [[(['长三角'], ['ns'])]]
+    """
+    return zlib.compress(pickle.dumps([pack_tagged(doc) for doc in docs], protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def expand_tagged(blob: bytes) -> list[Tagged]:
+    """The inverse of :func:`compress_tagged`."""
+    return [unpack_tagged(doc) for doc in pickle.loads(zlib.decompress(blob))]
 
 
 def batches(texts: Sequence[str]) -> list[Sequence[str]]:

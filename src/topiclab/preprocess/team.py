@@ -1,9 +1,12 @@
 """Preprocessing in worker processes that keep their share of the corpus from step to step.
 
 With one process, tagging takes about two thirds of the time and the corpus-wide steps
-(learning phrases, joining them, filtering) the rest; split only the tagging across workers and
-the rest stays serial, so two workers gained a fifth. Here every step runs where the tokens
-are: batch ``i`` of the corpus goes to worker ``i % workers`` and stays there. For phrase
+(removing boilerplate lines, learning phrases, joining them, filtering) the rest; split only the
+tagging across workers and the rest stays serial, so two workers gained a fifth. Here every step
+runs where the texts are: batch ``i`` of the corpus goes to worker ``i % workers`` and stays
+there. Repeated lines are counted the same way (only keys frequent enough in some worker travel
+to the parent, then their exact counts), and each worker cleans its batches just before tagging
+them, so the parent never holds a cleaned copy of the corpus. For phrase
 learning each worker counts words and pairs in its batches, and the parent adds the workers'
 counts up: the totals are those one process finds, and so are the phrases (their order does not
 depend on the order of the counts); the workers then join and filter their batches and send back
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import math
 import multiprocessing
 import os
 import pickle
@@ -24,7 +28,8 @@ import shutil
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 from itertools import chain
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -33,21 +38,14 @@ from threadpoolctl import threadpool_limits
 
 from topiclab.preprocess.config import PreprocessConfig
 from topiclab.preprocess.filters import Decider, filter_sequences, user_stopwords
+from topiclab.preprocess.page_boilerplate import Page, PageCleaner, parse_pages
+from topiclab.preprocess.page_repeats import Repeats, frequent
 from topiclab.preprocess.phrases import Phrase, PhraseJoiner, Sequence2, count_pairs
 from topiclab.preprocess.segment import Segmenter
-from topiclab.preprocess.tagging import PACK_SEP, Tagger, build_segmenter, norm_options, pack_tagged
+from topiclab.preprocess.tagging import PACK_SEP, Tagger, build_segmenter, compress_tagged, norm_options
 
-_SUMMED = ("count_pairs", "count_words")  # steps whose replies are counts, added up in the worker
-
-
-def _sum(parts: list[Any]) -> Any:
-    """Counters (or tuples of counters) added up, in order."""
-    if isinstance(parts[0], tuple):
-        return tuple(_sum([p[i] for p in parts]) for i in range(len(parts[0])))
-    total: Counter[Any] = Counter()
-    for part in parts:
-        total.update(part)
-    return total
+# steps over all of a worker's batches at once: counts summed in the worker, one reply a worker
+_PER_WORKER = ("page_lines", "page_edges", "counts_of", "count_pairs", "pair_counts_of", "count_words")
 
 
 class _Batches:
@@ -91,33 +89,91 @@ class _Batches:
 
 
 class _Held:
-    """What one worker keeps: its batches' sequences, as tagged and as joined so far."""
+    """What one worker keeps: its batches' texts, their pages while boilerplate is counted, and
+    their sequences, as tagged and as joined so far."""
 
     def __init__(self, segmenter: Segmenter, norm: dict[str, Any], config: PreprocessConfig,
-                 stop: frozenset[str], spill: str | None = None) -> None:
+                 stop: frozenset[str], spill: str | None, texts: dict[int, Sequence[str]],
+                 cleaner: PageCleaner | None) -> None:
         self.limits = threadpool_limits(1)  # one BLAS thread a process: the worker processes fill the cores
         self.tagger = Tagger(segmenter, norm)
         self.decide = Decider(config, stop)
         self.store = _Batches(spill)
+        self.texts = texts
+        self.cleaner = cleaner
+        self.pages: dict[int, list[Page]] = {}
+        self.counted: Counter[str] = Counter()  # this worker's counts of lines or shingles, between two steps
+        self.pairs: tuple[Counter[str], Counter[tuple[str, str]]] = Counter(), Counter()  # likewise, of pairs
+
+    def _pages(self, idx: int) -> list[Page]:
+        # parsed pages are kept from step to step, except for a large corpus: parsed again each time
+        pages = self.pages.get(idx)
+        if pages is None:
+            pages = parse_pages(self.texts[idx])
+            if self.store.folder is None:
+                self.pages[idx] = pages
+        return pages
+
+    def page_lines(self, idxs: list[int], shared: tuple[int]) -> list[str]:
+        assert self.cleaner is not None
+        self.counted = Counter()
+        for i in idxs:
+            self.counted.update(self.cleaner.line_counts(self._pages(i)))
+        return [k for k, c in self.counted.items() if c >= shared[0]]
+
+    def page_edges(self, idxs: list[int], shared: tuple[frozenset[str], int]) -> list[str]:
+        assert self.cleaner is not None
+        repeated, at_least = shared
+        repeats = self.cleaner.repeats(repeated)
+        self.counted = Counter()
+        for i in idxs:
+            self.counted.update(self.cleaner.edge_counts(self._pages(i), repeats))
+        return [k for k, c in self.counted.items() if c >= at_least]
+
+    def counts_of(self, _: list[int], keys: set[str]) -> dict[str, int]:
+        counted, self.counted = self.counted, Counter()
+        return {k: counted[k] for k in keys if k in counted}
 
     def _joined(self, idx: int) -> list[Sequence2]:
         # until phrases are joined, the joined sequences are the tagged ones: stored once
         return self.store.get("joined" if self.store.has("joined", idx) else "base", idx)
 
-    def tag(self, idx: int, texts: Sequence[str], keep_tagged: bool) -> Any:
+    def tag(self, idx: int, shared: tuple[bool, Repeats | None]) -> Any:
+        keep_tagged, repeats = shared
+        texts, part = self.texts[idx], None
+        if self.cleaner is not None:
+            part = self.cleaner.strip(self._pages(idx), repeats or self.cleaner.repeats(frozenset()))
+            self.pages.pop(idx, None)
+            texts, part = part.texts, replace(part, texts=[])
+        del self.texts[idx]
         docs = self.tagger.tag_batch(texts)
         self.store.put("base", idx, self.decide.sequences(docs))
-        return [len(doc) for doc in docs], [pack_tagged(doc) for doc in docs] if keep_tagged else None
+        return ([len(doc) for doc in docs], compress_tagged(docs) if keep_tagged else None,
+                part, [len(t) for t in texts])
 
-    def count_pairs(self, idx: int, _: Any) -> Any:
-        return count_pairs(self._joined(idx))
+    def count_pairs(self, idxs: list[int], at_least: int) -> tuple[list[tuple[str, str]], int]:
+        unigrams: Counter[str] = Counter()
+        bigrams: Counter[tuple[str, str]] = Counter()
+        for i in idxs:
+            count_pairs(self._joined(i), (unigrams, bigrams))
+        self.pairs = unigrams, bigrams
+        return [pair for pair, n in bigrams.items() if n >= at_least], sum(unigrams.values())
+
+    def pair_counts_of(self, _: list[int], pairs: set[tuple[str, str]]) -> tuple[dict[str, int], dict[Any, int]]:
+        unigrams, bigrams = self.pairs
+        self.pairs = Counter(), Counter()
+        words = {w for pair in pairs for w in pair}
+        return {w: unigrams[w] for w in words if w in unigrams}, {p: bigrams[p] for p in pairs if p in bigrams}
 
     def join(self, idx: int, phrases: list[Phrase]) -> None:
         joiner = PhraseJoiner(phrases)
         self.store.put("joined", idx, [joiner(s) for s in self._joined(idx)])
 
-    def count_words(self, idx: int, _: Any) -> Counter[str]:
-        return Counter(chain.from_iterable(words for words, _, _ in self._joined(idx)))
+    def count_words(self, idxs: list[int], only: set[str]) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for i in idxs:
+            counts.update(chain.from_iterable(words for words, _, _ in self._joined(i)))
+        return {w: counts[w] for w in only if w in counts}
 
     def finish(self, idx: int, phrases: list[Phrase]) -> tuple[list[str], Counter[str]]:
         kept, removed = filter_sequences(self.store.get("base", idx), phrases, self.decide)
@@ -137,17 +193,10 @@ def _serve(conn: Connection, *args: Any) -> None:
             break
         op, work, shared = message
         try:
-            if op in _SUMMED and work:
-                # counts are summed here first: one reply a worker, so the parent adds a few
-                # counters instead of one a batch
-                parts = [getattr(held, op)(idx, shared) for idx, _ in work]
-                conn.send(("ok", work[0][0], _sum(parts)))
-                parts.clear()
-            for idx, arg in work if op not in _SUMMED else ():
-                if op == "tag":
-                    conn.send(("ok", idx, held.tag(idx, arg, shared)))
-                else:
-                    conn.send(("ok", idx, getattr(held, op)(idx, shared)))
+            if op in _PER_WORKER and work:
+                conn.send(("ok", work[0][0], getattr(held, op)([idx for idx, _ in work], shared)))
+            for idx, _ in work if op not in _PER_WORKER else ():
+                conn.send(("ok", idx, getattr(held, op)(idx, shared)))
         except BaseException as exc:  # sent to the parent, which raises it
             conn.send(("error", -1, exc))
         conn.send(("done", -1, None))
@@ -160,26 +209,31 @@ class Team:
     in batch order.
 
     Example:
-        >>> with Team(2, PreprocessConfig()) as team:
-        ...     paragraphs = team.tag([["长三角一体化"], ["集成电路", "芯片"]], False, lambda i: None)
-        ...     words = TeamStore(team).count_words()
-        >>> paragraphs, words["集成电路"]
-        ([([1], None), ([1, 1], None)], 1)
+        >>> with Team(2, PreprocessConfig(), [["长三角一体化"], ["集成电路", "芯片"]]) as team:
+        ...     paragraphs = team.tag(False, lambda i: None)
+        ...     words = TeamStore(team).count_words(["集成电路"])
+        >>> [counts for counts, *_ in paragraphs], words["集成电路"]
+        ([[1], [1, 1]], 1)
     """
 
-    def __init__(self, workers: int, config: PreprocessConfig, *, spill: bool = False) -> None:
+    def __init__(self, workers: int, config: PreprocessConfig, batches: Sequence[Sequence[str]], *,
+                 spill: bool = False, cleaner: PageCleaner | None = None) -> None:
         ctx: Any = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self.workers = workers
-        self.batches: list[int] = []
+        self.batches = list(range(len(batches)))
+        self.n_docs = sum(len(b) for b in batches)
+        self.cleaner = cleaner
         self._conns: list[Connection] = []
         self._procs = []
         # a large corpus: the workers keep their batches on disk, in a folder removed on exit
         self.spill = tempfile.mkdtemp(prefix="topiclab-batches-") if spill else None
         # dictionaries and stopword files are read once, here: a bad file fails before any worker starts
         settings = (build_segmenter(config), norm_options(config), config, user_stopwords(config), self.spill)
-        for _ in range(workers):
+        for w in range(workers):
             mine, theirs = ctx.Pipe()
-            proc = ctx.Process(target=_serve, daemon=True, args=(theirs, *settings))
+            # each worker's texts go with it (forked: shared with this process, not copied)
+            texts = {i: batches[i] for i in self.batches[w :: workers]}
+            proc = ctx.Process(target=_serve, daemon=True, args=(theirs, *settings, texts, cleaner))
             proc.start()
             theirs.close()
             self._conns.append(mine)
@@ -199,11 +253,36 @@ class Team:
         if self.spill is not None:
             shutil.rmtree(self.spill, ignore_errors=True)
 
-    def tag(self, batches: Sequence[Sequence[str]], keep_tagged: bool, on_batch: Callable[[int], None]) -> list[Any]:
-        """Tag every batch (batch ``i`` stays with worker ``i % workers``)."""
-        self.batches = list(range(len(batches)))
-        per_worker = [[(i, batches[i]) for i in self.batches[w :: self.workers]] for w in range(self.workers)]
-        return self._run("tag", per_worker, keep_tagged, on_batch)
+    def repeats(self) -> Repeats | None:
+        """The corpus's repeated lines and edge shingles, counted by the workers (see
+        :class:`~topiclab.preprocess.page_boilerplate.PageCleaner`); None without page cleaning."""
+        cleaner = self.cleaner
+        if cleaner is None:
+            return None
+        repeated: frozenset[str] = frozenset()
+        if cleaner.counts_lines:
+            repeated = self._frequent("page_lines", (), cleaner.line_threshold(self.n_docs))
+        repeats = cleaner.repeats(repeated)
+        if cleaner.counts_edges:
+            shingles = self._frequent("page_edges", (repeated,), cleaner.edge_threshold(self.n_docs))
+            repeats = Repeats(repeats.df, shingles)
+        return repeats
+
+    def _frequent(self, op: str, shared: tuple[Any, ...], at_least: int) -> frozenset[str]:
+        # a key counted at_least times in all is counted at_least / workers times by some worker:
+        # only those keys travel, and then only their counts (not every line of the corpus)
+        candidates = set().union(*self.ask(op, (*shared, math.ceil(at_least / self.workers))))
+        total: Counter[str] = Counter()
+        for part in self.ask("counts_of", candidates):
+            total.update(part)
+        return frequent(total, at_least)
+
+    def tag(self, keep_tagged: bool, on_batch: Callable[[int], None], repeats: Repeats | None = None) -> list[Any]:
+        """Clean (with ``repeats``, when the team cleans pages) and tag every batch; replies in
+        batch order: paragraphs a document, the tagged documents compressed (when ``keep_tagged``),
+        the batch's page cleaning (its texts left out) and the cleaned texts' lengths."""
+        per_worker = [[(i, None) for i in self.batches[w :: self.workers]] for w in range(self.workers)]
+        return self._run("tag", per_worker, (keep_tagged, repeats), on_batch)
 
     def ask(self, op: str, shared: Any = None) -> list[Any]:
         """Run ``op`` (a method of the workers' state) on every batch; replies in batch order
@@ -245,19 +324,23 @@ class TeamStore:
     def __init__(self, team: Team) -> None:
         self.team = team
 
-    def count_pairs(self) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    def pair_counts(self, min_count: int) -> tuple[Counter[str], Counter[tuple[str, str]], int]:
+        # a pair seen min_count times in all is seen min_count / workers times by some worker:
+        # only those pairs travel, then their exact counts and their words' (not every pair held)
+        replies = self.team.ask("count_pairs", math.ceil(min_count / self.team.workers))
+        candidates = set().union(*(pairs for pairs, _ in replies))
         unigrams: Counter[str] = Counter()
         bigrams: Counter[tuple[str, str]] = Counter()
-        for uni, bi in self.team.ask("count_pairs"):  # one reply a worker
+        for uni, bi in self.team.ask("pair_counts_of", candidates):
             unigrams.update(uni)
             bigrams.update(bi)
-        return unigrams, bigrams
+        return unigrams, bigrams, sum(total for _, total in replies)
 
     def join(self, phrases: Sequence[Phrase]) -> None:
         self.team.ask("join", list(phrases))
 
-    def count_words(self) -> Counter[str]:
+    def count_words(self, only: Collection[str]) -> Counter[str]:
         total: Counter[str] = Counter()
-        for part in self.team.ask("count_words"):
+        for part in self.team.ask("count_words", set(only)):
             total.update(part)
         return total
