@@ -144,6 +144,8 @@ def main() -> None:
     env_cache = ["--cache-dir", str(cache)]
     pre_s, pre_rss, pre_pss = run([*topiclab, "preprocess", str(docs), *common, *env_cache, "--out",
                                    str(work / "tokens.jsonl")])
+    # printed at once: at a million documents the fit takes as long again
+    print(f"preprocess: {pre_s:.1f} s, peak RSS {pre_rss / 2**20:.0f} MB, PSS {pre_pss / 2**20:.0f} MB", flush=True)
     shards = ["--shards", str(args.shards)] if args.shards else []
     fit_s, fit_rss, fit_pss = run([*topiclab, "fit", str(docs), "--model", "lda", "--k", str(args.k), *common, *shards,
                                    *env_cache, "--out", str(out)])

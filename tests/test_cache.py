@@ -153,3 +153,11 @@ def test_preprocess_after_a_corrupted_cache_equals_preprocess_without_a_cache(tm
     # and the rebuilt entries are read back as they should be
     assert preprocess(seed, PreprocessConfig(), cache_dir=tmp_path).tokens == expected
     assert sorted(tmp_path.glob("*.pkl")) == entries
+
+
+def test_the_corpus_digest_hashed_in_blocks_is_the_digest_of_the_whole():
+    from topiclab.cache import texts_digest
+
+    ids, texts = [f"d{i}" for i in range(5000)], [f"长三角第{i}篇" for i in range(5000)]  # several blocks
+    whole = "\0".join(p for pair in zip(ids, texts) for p in pair) + "\0"
+    assert texts_digest(ids, texts) == hashlib.sha256(whole.encode()).hexdigest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import json
 from pathlib import Path
 
@@ -139,3 +140,19 @@ def test_unknown_format_lists_the_valid_ones(tmp_path: Path):
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_a_jsonl_file_of_many_blocks_reads_every_line_and_reports_a_bad_one(tmp_path: Path, monkeypatch):
+    """Lines are parsed in blocks (no copy of the whole file): every record arrives, in order,
+    and a bad line in a later block is still reported with its number."""
+    from topiclab.corpus import readers
+
+    monkeypatch.setattr(readers, "_line_blocks", functools.partial(readers._line_blocks, size=3))
+    rows = [{"id": f"d{i}", "text": f"长三角\u2028第{i}篇"} for i in range(10)]
+    path = tmp_path / "docs.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n\n", encoding="utf-8")
+    corpus = read_source(path, id_col="id")
+    assert list(corpus.doc_ids) == [r["id"] for r in rows] and corpus.texts[9] == "长三角\u2028第9篇"
+    path.write_text("\n".join([*(json.dumps(r, ensure_ascii=False) for r in rows[:8]), "{broken"]), encoding="utf-8")
+    with pytest.raises(InputError, match=r"docs\.jsonl:9: not valid JSON"):
+        read_source(path)

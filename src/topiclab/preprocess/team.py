@@ -142,7 +142,8 @@ class _Held:
         keep_tagged, repeats = shared
         texts, part = self.texts[idx], None
         if self.cleaner is not None:
-            part = self.cleaner.strip(self._pages(idx), repeats or self.cleaner.repeats(frozenset()))
+            assert repeats is not None, "a team that cleans pages tags with the repeats it counted (Team.repeats)"
+            part = self.cleaner.strip(self._pages(idx), repeats)
             self.pages.pop(idx, None)
             texts, part = part.texts, replace(part, texts=[])
         del self.texts[idx]
