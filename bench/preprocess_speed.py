@@ -8,6 +8,8 @@ phrases, filtering and writing included.
    three runs each.
 3. A cold run (empty cache) against a warm rerun (unchanged input and settings), best of three
    each.
+4. The ceiling of step 2 on this machine: a pure Python loop in one process, then in two at
+   once (best of three each); two cores that slow each other down cap any two-worker speed-up.
 
     python bench/preprocess_speed.py
 """
@@ -15,6 +17,7 @@ phrases, filtering and writing included.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import subprocess
 import sys
 import tempfile
@@ -52,6 +55,22 @@ def posseg_rate(texts: list[str]) -> float:
     return mb_of(texts) / (time.perf_counter() - t)
 
 
+def _loop(_: int = 0) -> float:
+    t = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - t
+
+
+def two_process_ceiling() -> tuple[float, float]:
+    """Seconds of the same loop alone and (the slower of) two at once, best of three each."""
+    alone = min(_loop() for _ in range(3))
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pair = min(max(pool.map(_loop, [0, 1])) for _ in range(3))
+    return alone, pair
+
+
 def main() -> None:
     news, reviews = news_texts(), review_texts()
     ten = news + take_mb(reviews, 10 - mb_of(news))
@@ -82,6 +101,9 @@ def main() -> None:
         cold, warm = min(colds), min(warms)
         print(f"3. {mb_of(ten):.1f} MB: cold cache {cold:.1f} s, warm cache {warm:.2f} s (best of 3 each); "
               f"{cold / warm:.1f}x faster")
+    alone, pair = two_process_ceiling()
+    print(f"4. a pure Python loop: {alone:.2f} s alone, {pair:.2f} s with two at once; "
+          f"two workers can be at most {2 * alone / pair:.2f}x one")
 
 
 if __name__ == "__main__":

@@ -93,7 +93,7 @@ class _Held:
     their sequences, as tagged and as joined so far."""
 
     def __init__(self, segmenter: Segmenter, norm: dict[str, Any], config: PreprocessConfig,
-                 stop: frozenset[str], spill: str | None, texts: dict[int, Sequence[str]],
+                 stop: frozenset[str], spill: str | None, texts: dict[int, Sequence[str]] | None,
                  cleaner: PageCleaner | None) -> None:
         self.limits = threadpool_limits(1)  # one BLAS thread a process: the worker processes fill the cores
         self.tagger = Tagger(segmenter, norm)
@@ -105,11 +105,18 @@ class _Held:
         self.counted: Counter[str] = Counter()  # this worker's counts of lines or shingles, between two steps
         self.pairs: tuple[Counter[str], Counter[tuple[str, str]]] = Counter(), Counter()  # likewise, of pairs
 
+    def _texts(self, idx: int) -> Sequence[str]:
+        if self.texts is not None:
+            return self.texts[idx]
+        assert self.store.folder is not None
+        with open(_texts_path(self.store.folder, idx), "rb") as f:
+            return pickle.load(f)  # written by the parent before this worker started
+
     def _pages(self, idx: int) -> list[Page]:
         # parsed pages are kept from step to step, except for a large corpus: parsed again each time
         pages = self.pages.get(idx)
         if pages is None:
-            pages = parse_pages(self.texts[idx])
+            pages = parse_pages(self._texts(idx))
             if self.store.folder is None:
                 self.pages[idx] = pages
         return pages
@@ -140,13 +147,16 @@ class _Held:
 
     def tag(self, idx: int, shared: tuple[bool, Repeats | None]) -> Any:
         keep_tagged, repeats = shared
-        texts, part = self.texts[idx], None
+        texts, part = self._texts(idx), None
         if self.cleaner is not None:
             assert repeats is not None, "a team that cleans pages tags with the repeats it counted (Team.repeats)"
             part = self.cleaner.strip(self._pages(idx), repeats)
             self.pages.pop(idx, None)
             texts, part = part.texts, replace(part, texts=[])
-        del self.texts[idx]
+        if self.texts is not None:
+            del self.texts[idx]
+        elif self.store.folder is not None:
+            os.remove(_texts_path(self.store.folder, idx))  # tagged: its sequences are stored now
         docs = self.tagger.tag_batch(texts)
         self.store.put("base", idx, self.decide.sequences(docs))
         return ([len(doc) for doc in docs], compress_tagged(docs) if keep_tagged else None,
@@ -181,6 +191,10 @@ class _Held:
         self.store.drop("base", idx)
         self.store.drop("joined", idx)
         return [PACK_SEP.join(k) for k in kept], removed
+
+
+def _texts_path(folder: str, idx: int) -> str:
+    return os.path.join(folder, f"texts-{idx}.pickle")
 
 
 def _serve(conn: Connection, *args: Any) -> None:
@@ -230,10 +244,17 @@ class Team:
         self.spill = tempfile.mkdtemp(prefix="topiclab-batches-") if spill else None
         # dictionaries and stopword files are read once, here: a bad file fails before any worker starts
         settings = (build_segmenter(config), norm_options(config), config, user_stopwords(config), self.spill)
+        if self.spill is not None:
+            for i, batch in enumerate(batches):
+                with open(_texts_path(self.spill, i), "wb") as f:
+                    pickle.dump(list(batch), f, protocol=pickle.HIGHEST_PROTOCOL)
         for w in range(workers):
             mine, theirs = ctx.Pipe()
-            # each worker's texts go with it (forked: shared with this process, not copied)
-            texts = {i: batches[i] for i in self.batches[w :: workers]}
+            # each worker's texts go with it (forked: shared with this process until touched); for
+            # a large corpus they are read from disk a batch at a time instead: a forked worker
+            # that reads a text writes its reference count, which copies the page it is on, so
+            # by the end each worker would hold a private copy of its share of the corpus
+            texts = None if self.spill else {i: batches[i] for i in self.batches[w :: workers]}
             proc = ctx.Process(target=_serve, daemon=True, args=(theirs, *settings, texts, cleaner))
             proc.start()
             theirs.close()
