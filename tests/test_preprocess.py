@@ -295,3 +295,17 @@ def test_bundled_dictionary_entries_each_change_segmentation():
     entries = policy_dictionary()
     assert len(entries) >= 300
     assert all(len(plain.tag(e.word)[0]) > 1 for e in entries)
+
+
+@pytest.mark.parametrize(("first", "second"), [(6, 9), (9, 6)])
+def test_a_phrase_joined_from_two_splits_stands_for_the_more_frequent_one(first, second):
+    """恢+刺法 and 恢刺+法 both join into 恢刺法; a longer phrase built on it in the next pass
+    takes the split seen more often, whatever order the counts arrived in."""
+    from topiclab.preprocess.phrases import learn_phrases
+
+    one = (["恢", "刺法", "临床", "研究"], ["n"] * 4, [True] * 4)
+    two = (["恢刺", "法", "临床", "文献"], ["n"] * 4, [True] * 4)
+    noise = [(["资料", "分析", "方法", "结果"], ["n"] * 4, [True] * 4)] * 20
+    parts = {p.parts[:2] for p in learn_phrases([one] * first + [two] * second + noise, min_count=5)
+             if p.text.startswith("恢刺法")}
+    assert parts == ({("恢刺", "法")} if second > first else {("恢", "刺法")})

@@ -103,7 +103,9 @@ def learn_phrases_from(store: Any, *, min_count: int = 5, threshold: float = 0.5
             break
         store.join([Phrase(pair, 0, 0.0) for pair in sorted(pairs)])
         learned = {}
-        for (a, b), (count, npmi) in sorted(pairs.items()):  # counts may arrive in any order
+        # counts may arrive in any order: a fixed one, and when two splits join into the same
+        # text (恢+刺法, 恢刺+法) the more frequent one is what that text stands for in later passes
+        for (a, b), (count, npmi) in sorted(pairs.items(), key=lambda item: (item[1][0], item[0])):
             # only phrases of earlier passes stand in the tokens as joined words
             parts = by_text.get(a, (a,)) + by_text.get(b, (b,))
             found[parts] = Phrase(parts, count, round(npmi, 6))
