@@ -211,6 +211,29 @@ def test_an_error_in_a_worker_is_raised_in_the_caller(five_seeds, monkeypatch):
         preprocess(five_seeds, PreprocessConfig(), workers=2)
 
 
+def test_an_error_in_the_last_step_of_a_worker_is_raised_while_units_are_cut(five_seeds, monkeypatch):
+    """Units are cut from each batch as it arrives: a worker failing in the last step still
+    raises its error in the caller (no hang waiting for the batch that never comes)."""
+    from topiclab.preprocess import team
+
+    def broken(seqs, phrases, decide):
+        raise ValueError("cannot filter this batch")
+
+    monkeypatch.setattr(team, "filter_sequences", broken)
+    with pytest.raises(ValueError, match="cannot filter this batch"):
+        preprocess(five_seeds, PreprocessConfig(), workers=2)
+
+
+def test_a_stream_of_replies_comes_in_batch_order_from_uneven_workers():
+    from topiclab.preprocess.team import Team
+
+    batches = [["集成电路产业集群加快发展。"] * (1 + i % 3) for i in range(7)]  # 1, 2 or 3 paragraphs a batch
+    with Team(3, PreprocessConfig(), batches) as team:
+        team.tag(False, lambda i: None)
+        kept = [len(part) for part, _ in team.stream("finish", [])]
+    assert kept == [1, 2, 3, 1, 2, 3, 1]
+
+
 def test_a_cache_hit_segments_nothing_and_a_changed_stopword_file_is_not_served_stale(tmp_path: Path, seed,
                                                                                        monkeypatch):
     stop = tmp_path / "stop.txt"

@@ -15,9 +15,9 @@ Stages and where they run:
    neighbour; units left with no tokens are dropped and listed.
 
 Work is split into fixed batches of documents. With several workers every stage runs in
-worker processes that each keep their batches from stage to stage (phrase counts are added up
-across them: :mod:`topiclab.preprocess.team`); results are identical whatever the number of
-workers.
+worker processes that each keep their batches from stage to stage (the counts of repeated lines
+and of phrase pairs are added up across them: :mod:`topiclab.preprocess.team`); results are
+identical whatever the number of workers.
 """
 
 from __future__ import annotations
@@ -242,19 +242,27 @@ def _preprocess_in_team(
     parts = batches(texts)
     bar = tqdm(total=len(texts), unit="doc", desc="segmenting", disable=not progress, file=sys.stderr)
     spill = sum(len(t) for t in texts) > SPILL_CHARS
+    removed: Counter[str] = Counter()
+
+    def kept(batches: Iterator[tuple[list[str], Counter[str]]]) -> Iterator[list[str]]:
+        for part, counts in batches:
+            removed.update(counts)  # complete once the last batch's paragraphs are read
+            yield from (k.split(PACK_SEP) if k else [] for k in part)  # split as units are cut
+
     with bar, Team(min(workers, len(parts)), config, parts, spill=spill, cleaner=cleaner) as team:
         replies = team.tag(keep_tagged, lambda i: bar.update(len(parts[i])), team.repeats())
         phrases = corpus_phrases(config, TeamStore(team))
-        finished = team.ask("finish", phrases)
-    removed: Counter[str] = Counter()
-    for _, part in finished:
-        removed.update(part)
-    kept = (k.split(PACK_SEP) if k else [] for part, _ in finished for k in part)  # split as units are cut
-    paras_per_doc = [n for counts, *_ in replies for n in counts]
-    pages = merge_parts([part for _, _, part, _ in replies if part is not None])
-    lengths = [n for *_, part_lengths in replies for n in part_lengths]
-    tagged = TaggedCorpus([blob for _, blob, *_ in replies] if keep_tagged else [], pages.counts, pages.lines, lengths)
-    units = make_units(doc_ids, paras_per_doc, kept, config.for_lengths(lengths), removed, phrases)
+        paras_per_doc = [n for counts, *_ in replies for n in counts]
+        pages = merge_parts([part for _, _, part, _ in replies if part is not None])
+        lengths = [n for *_, part_lengths in replies for n in part_lengths]
+        tagged = TaggedCorpus([blob for _, blob, *_ in replies] if keep_tagged else [], pages.counts, pages.lines,
+                              lengths)
+        del replies
+        # the units are cut from each batch's kept words as it arrives, while the workers go on
+        finishing = team.stream("finish", phrases)
+        units = make_units(doc_ids, paras_per_doc, kept(finishing), config.for_lengths(lengths), removed, phrases)
+        for _ in finishing:  # the workers' last word (or their error) is read before they are sent away
+            pass
     return units, tagged
 
 

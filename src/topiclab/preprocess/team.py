@@ -28,7 +28,7 @@ import shutil
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
 from itertools import chain
 from multiprocessing.connection import Connection, wait
@@ -312,11 +312,29 @@ class Team:
         per_worker = [[(i, None) for i in self.batches[w :: self.workers]] for w in range(self.workers)]
         return self._run(op, per_worker, shared, None)
 
+    def stream(self, op: str, shared: Any = None) -> Iterator[Any]:
+        """:meth:`ask` for a step with one reply a batch, each reply given as soon as it and
+        those before it have arrived: the caller uses a batch while the workers go on, and
+        never holds every reply at once."""
+        per_worker = [[(i, None) for i in self.batches[w :: self.workers]] for w in range(self.workers)]
+        waiting: dict[int, Any] = {}
+        upcoming = iter(self.batches)
+        following = next(upcoming, None)
+        for idx, value in self._replies(op, per_worker, shared, None):
+            waiting[idx] = value
+            while following is not None and following in waiting:
+                yield waiting.pop(following)
+                following = next(upcoming, None)
+
     def _run(self, op: str, per_worker: list[list[tuple[int, Any]]], shared: Any,
              on_batch: Callable[[int], None] | None) -> list[Any]:
+        replies = dict(self._replies(op, per_worker, shared, on_batch))
+        return [replies[i] for i in sorted(replies)]
+
+    def _replies(self, op: str, per_worker: list[list[tuple[int, Any]]], shared: Any,
+                 on_batch: Callable[[int], None] | None) -> Iterator[tuple[int, Any]]:
         for conn, work in zip(self._conns, per_worker):
             conn.send((op, work, shared))
-        replies: dict[int, Any] = {}
         error: BaseException | None = None
         pending = list(self._conns)
         while pending:
@@ -328,16 +346,15 @@ class Team:
                     raise RuntimeError("a preprocessing worker stopped unexpectedly; "
                                        "rerun with --workers 1 to see why") from None
                 if kind == "ok":
-                    replies[idx] = value
                     if on_batch is not None:
                         on_batch(idx)
+                    yield idx, value
                 elif kind == "error":
                     error = value
                 else:
                     pending.remove(conn)
         if error is not None:
             raise error
-        return [replies[i] for i in sorted(replies)]
 
 
 class TeamStore:
