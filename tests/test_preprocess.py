@@ -202,6 +202,17 @@ def test_tagged_corpus_cached_by_workers_serves_a_later_change_of_filters(five_s
     assert preprocess(five_seeds, changed, workers=2, cache_dir=cache) == preprocess(five_seeds, changed)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_large_corpus_caches_its_units_but_not_its_tagged_copy(five_seeds, tmp_path, monkeypatch, workers):
+    from topiclab.preprocess import pipeline
+
+    monkeypatch.setattr(pipeline, "KEEP_TAGGED_CHARS", 100_000)  # five seeds: about 340,000 characters
+    cache = tmp_path / "cache"
+    units = preprocess(five_seeds, PreprocessConfig(), workers=workers, cache_dir=cache)
+    assert [p.name.split("-")[0] for p in cache.glob("*.pkl")] == ["units"]
+    assert units == preprocess(five_seeds, PreprocessConfig())
+
+
 def test_an_error_in_a_worker_is_raised_in_the_caller(five_seeds, monkeypatch):
     def broken(self, texts):
         raise ValueError("cannot segment this batch")

@@ -67,6 +67,10 @@ from topiclab.preprocess.units import Units, make_units
 # between steps instead of in memory: at 30,000 documents (39 MB) 1.1 GB instead of 1.8, for a
 # fifth more time (bench/scale.py)
 SPILL_CHARS = 5_000_000
+# up to this many characters (about 150 MB of Chinese text, 115,000 news articles) the tagged
+# corpus is cached, so that a rerun with other filters does not segment again: compressed it
+# takes about two bytes a character, and reading it back runs the later steps in one process
+KEEP_TAGGED_CHARS = 50_000_000
 
 
 def tag_corpus(
@@ -112,8 +116,9 @@ def preprocess(
 ) -> Units:
     """Turn a corpus into token lists by unit (see the module docstring).
 
-    ``cache_dir`` keeps segmentation and final results on disk, keyed by the texts and every
-    setting and file that changes tokens: an unchanged rerun reads the result back.
+    ``cache_dir`` keeps segmentation (of corpora up to ``KEEP_TAGGED_CHARS`` characters) and
+    final results on disk, keyed by the texts and every setting and file that changes tokens: an
+    unchanged rerun reads the result back.
     ``known_boilerplate``: the repeated lines a fit found (its ``boilerplate.csv``), removed from
     these texts instead of counting what they repeat (new texts put into a fitted run's topics are
     cleaned as the run's were, one by one, whatever else is in the batch); not cached.
@@ -139,6 +144,7 @@ def preprocess(
         return cached
     tag_key = f"{config.tagging_key()}-{corpus_key}"
     cached_tags = cache.get("tagged", tag_key)
+    keep_tagged = cache.folder is not None and sum(map(len, corpus.texts)) <= KEEP_TAGGED_CHARS
     with paused_gc():
         if isinstance(cached_tags, TaggedCorpus):
             tagged = cached_tags
@@ -146,16 +152,16 @@ def preprocess(
         elif workers > 1 and len(batches(corpus.texts)) > 1 and scheduler_address() is None:
             cleaner = page_cleaner(config, known_boilerplate)
             units, tagged = _preprocess_in_team(corpus.doc_ids, corpus.texts, config, cleaner, workers=workers,
-                                                progress=progress, keep_tagged=cache.folder is not None)
+                                                progress=progress, keep_tagged=keep_tagged)
         else:
             pages = clean_pages(corpus.texts, config, known_boilerplate)
             docs = tag_corpus(pages.texts, config, workers=1, progress=progress)  # on the cluster when there is one
             lengths = [len(t) for t in pages.texts]
-            blobs = [compress_tagged(docs[i : i + 1000]) for i in range(0, len(docs), 1000)] if cache.folder else []
+            blobs = [compress_tagged(docs[i : i + 1000]) for i in range(0, len(docs), 1000)] if keep_tagged else []
             tagged = TaggedCorpus(blobs, pages.counts, pages.lines, lengths)
             del pages
             units = _finish(corpus.doc_ids, docs, config.for_lengths(lengths))
-        if tagged is not cached_tags:
+        if tagged is not cached_tags and keep_tagged:
             cache.put("tagged", tag_key, tagged)
     units = replace(units, page_removed=tagged.counts, page_lines=tagged.lines)
     cache.put("units", final_key, units)
