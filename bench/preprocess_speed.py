@@ -39,7 +39,7 @@ def write_jsonl(texts: list[str], path: Path) -> None:
 
 def run(path: Path, out: Path, *extra: str) -> float:
     cmd = [sys.executable, "-m", "topiclab.cli", "preprocess", str(path), "--id-col", "id", "--quiet",
-           "--out", str(out), *extra]
+           "--out", str(out), "--overwrite", *extra]
     t = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True)
     return time.perf_counter() - t
