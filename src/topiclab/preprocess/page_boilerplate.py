@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -147,10 +147,8 @@ def strip_page_boilerplate(texts: Sequence[str], rules: PageRules | None = None)
     """
     cleaner = PageCleaner(rules or PageRules())
     pages = parse_pages(texts)
-    repeats = cleaner.repeats(frequent(cleaner.line_counts(pages), cleaner.line_threshold(len(pages))))
-    if cleaner.counts_edges:
-        shingles = frequent(cleaner.edge_counts(pages, repeats), cleaner.edge_threshold(len(pages)))
-        repeats = Repeats(repeats.df, shingles)
+    repeats = cleaner.find_repeats(len(pages), lambda step, repeated, at_least: frequent(
+        cleaner.counts(step, pages, repeated), at_least))
     return merge_parts([cleaner.strip(pages, repeats)])
 
 
@@ -210,45 +208,36 @@ def merge_parts(parts: Sequence[PagePart]) -> PageCleaning:
 
 
 class PageCleaner:
-    """The steps of :func:`strip_page_boilerplate` on batches of parsed pages: count lines
-    (:meth:`line_counts`, summed over batches and kept from :meth:`line_threshold` documents on),
-    count the edges' shingles likewise (:meth:`edge_counts`), then :meth:`strip` each batch."""
+    """The steps of :func:`strip_page_boilerplate` on batches of parsed pages: find the corpus's
+    repeated lines and edge shingles (:meth:`find_repeats`, from counts that add up across
+    batches: :meth:`counts`), then :meth:`strip` each batch."""
 
     def __init__(self, rules: PageRules) -> None:
         self.rules = rules
         self.users = [_compile(p) for p in rules.patterns]
         self.keeps = [_compile(p) for p in rules.keep]
 
-    @property
-    def counts_lines(self) -> bool:
-        """Whether the corpus's own repeated lines are counted (not with known lines, nor with the
-        built-in rules off)."""
-        return self.rules.builtin and self.rules.known is None
+    def find_repeats(self, n_docs: int, frequent_keys: Callable[[str, frozenset[str], int], frozenset[str]]) -> Repeats:
+        """The repeated lines and edge shingles of a corpus of ``n_docs`` pages.
 
-    counts_edges = counts_lines
+        ``frequent_keys(step, repeated, at_least)`` gives the keys that :meth:`counts` counts
+        ``at_least`` times over the whole corpus (in one process, or added up across workers).
+        Nothing is counted with known lines or with the built-in rules off.
+        """
+        if not self.rules.builtin or self.rules.known is not None:
+            return Repeats.known(self.rules.known or ())
+        rules = self.rules
+        repeated = frequent_keys("lines", frozenset(), threshold(rules.min_docs, rules.min_share, n_docs))
+        return Repeats(repeated, frequent_keys("edges", repeated, threshold(rules.min_docs, rules.near_share, n_docs)))
 
-    def line_counts(self, pages: Sequence[Page]) -> Counter[str]:
-        """In how many of these pages each short line and sentence occurs (nothing when not :attr:`counts_lines`)."""
-        return line_counts([page.content for page in pages]) if self.counts_lines else Counter()
-
-    def line_threshold(self, n_docs: int) -> int:
-        """Pages (of ``n_docs``) a line must occur in to be repeated."""
-        return threshold(self.rules.min_docs, self.rules.min_share, n_docs)
-
-    def repeats(self, repeated: frozenset[str]) -> Repeats:
-        """The corpus's repeated lines: ``repeated`` as counted, or the rules' known lines."""
-        return Repeats.known(self.rules.known) if self.rules.known is not None else Repeats(repeated)
-
-    def edge_counts(self, pages: Sequence[Page], repeats: Repeats) -> Counter[str]:
-        """In how many of these pages (copies aside) each shingle at the edges occurs."""
-        if not self.counts_edges:
-            return Counter()
-        return edge_counts([[page.content[i] for i in sorted(edge)]
-                            for page in pages for copy, _, edge in [self._judge(page, repeats)] if not copy])
-
-    def edge_threshold(self, n_docs: int) -> int:
-        """Pages (of ``n_docs``) whose edges a shingle must stand at to make formulas."""
-        return threshold(self.rules.min_docs, self.rules.near_share, n_docs)
+    def counts(self, step: str, pages: Iterable[Page], repeated: frozenset[str]) -> Counter[str]:
+        """In how many of these pages each short line and sentence occurs (``step`` ``"lines"``),
+        or each shingle at their edges, copies aside, given the ``repeated`` lines (``"edges"``)."""
+        if step == "lines":
+            return line_counts(page.content for page in pages)
+        repeats = Repeats(repeated)
+        return edge_counts([page.content[i] for i in edge]
+                           for page in pages for copy, _, edge in [self._judge(page, repeats)] if not copy)
 
     def _judge(self, page: Page, repeats: Repeats) -> tuple[bool, list[tuple[str, str | None, str]], set[int]]:
         # first the rules that take whole lines; openings and closings are then looked for at the

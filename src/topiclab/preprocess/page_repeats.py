@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -83,7 +83,7 @@ def _shingles(key: str) -> list[str]:
     return [key[i : i + SHINGLE] for i in range(len(key) - SHINGLE + 1)]
 
 
-def line_counts(docs: Sequence[Sequence[Line]]) -> Counter[str]:
+def line_counts(docs: Iterable[Sequence[Line]]) -> Counter[str]:
     """In how many of the documents each short line and each sentence occurs (by key).
 
     Counts of disjoint sets of documents add up, so batches can be counted apart and summed.
@@ -100,7 +100,7 @@ def line_counts(docs: Sequence[Sequence[Line]]) -> Counter[str]:
     return df
 
 
-def edge_counts(docs_edges: Sequence[Sequence[Line]]) -> Counter[str]:
+def edge_counts(docs_edges: Iterable[Sequence[Line]]) -> Counter[str]:
     """In how many documents each shingle of the sentences at their edges occurs (``docs_edges``:
     each document's first and last lines left after the whole-line rules).
 

@@ -144,7 +144,8 @@ def preprocess(
         return cached
     tag_key = f"{config.tagging_key()}-{corpus_key}"
     cached_tags = cache.get("tagged", tag_key)
-    keep_tagged = cache.folder is not None and sum(map(len, corpus.texts)) <= KEEP_TAGGED_CHARS
+    chars = sum(map(len, corpus.texts))
+    keep_tagged = cache.folder is not None and chars <= KEEP_TAGGED_CHARS
     with paused_gc():
         if isinstance(cached_tags, TaggedCorpus):
             tagged = cached_tags
@@ -152,7 +153,7 @@ def preprocess(
         elif workers > 1 and len(batches(corpus.texts)) > 1 and scheduler_address() is None:
             cleaner = page_cleaner(config, known_boilerplate)
             units, tagged = _preprocess_in_team(corpus.doc_ids, corpus.texts, config, cleaner, workers=workers,
-                                                progress=progress, keep_tagged=keep_tagged)
+                                                progress=progress, keep_tagged=keep_tagged, spill=chars > SPILL_CHARS)
         else:
             pages = clean_pages(corpus.texts, config, known_boilerplate)
             docs = tag_corpus(pages.texts, config, workers=1, progress=progress)  # on the cluster when there is one
@@ -241,13 +242,12 @@ def paused_gc() -> Iterator[None]:
 
 def _preprocess_in_team(
     doc_ids: Sequence[str], texts: Sequence[str], config: PreprocessConfig, cleaner: PageCleaner | None, *,
-    workers: int, progress: bool, keep_tagged: bool,
+    workers: int, progress: bool, keep_tagged: bool, spill: bool,
 ) -> tuple[Units, TaggedCorpus]:
     """:func:`preprocess` with every step in worker processes (:mod:`topiclab.preprocess.team`):
     the same units as one process, and the tagged corpus (packed only when ``keep_tagged``)."""
     parts = batches(texts)
     bar = tqdm(total=len(texts), unit="doc", desc="segmenting", disable=not progress, file=sys.stderr)
-    spill = sum(len(t) for t in texts) > SPILL_CHARS
     removed: Counter[str] = Counter()
 
     def kept(batches: Iterator[tuple[list[str], Counter[str]]]) -> Iterator[list[str]]:

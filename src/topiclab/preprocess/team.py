@@ -45,7 +45,7 @@ from topiclab.preprocess.segment import Segmenter
 from topiclab.preprocess.tagging import PACK_SEP, Tagger, build_segmenter, compress_tagged, norm_options
 
 # steps over all of a worker's batches at once: counts summed in the worker, one reply a worker
-_PER_WORKER = ("page_lines", "page_edges", "counts_of", "count_pairs", "pair_counts_of", "count_words")
+_PER_WORKER = ("page_counts", "counts_of", "count_pairs", "pair_counts_of", "count_words")
 
 
 class _Batches:
@@ -121,20 +121,11 @@ class _Held:
                 self.pages[idx] = pages
         return pages
 
-    def page_lines(self, idxs: list[int], shared: tuple[int]) -> list[str]:
+    def page_counts(self, idxs: list[int], shared: tuple[str, frozenset[str], int]) -> list[str]:
+        # this worker's counts are kept for counts_of; only keys counted often enough here travel
         assert self.cleaner is not None
-        self.counted = Counter()
-        for i in idxs:
-            self.counted.update(self.cleaner.line_counts(self._pages(i)))
-        return [k for k, c in self.counted.items() if c >= shared[0]]
-
-    def page_edges(self, idxs: list[int], shared: tuple[frozenset[str], int]) -> list[str]:
-        assert self.cleaner is not None
-        repeated, at_least = shared
-        repeats = self.cleaner.repeats(repeated)
-        self.counted = Counter()
-        for i in idxs:
-            self.counted.update(self.cleaner.edge_counts(self._pages(i), repeats))
+        step, repeated, at_least = shared
+        self.counted = self.cleaner.counts(step, (page for i in idxs for page in self._pages(i)), repeated)
         return [k for k, c in self.counted.items() if c >= at_least]
 
     def counts_of(self, _: list[int], keys: set[str]) -> dict[str, int]:
@@ -277,23 +268,14 @@ class Team:
 
     def repeats(self) -> Repeats | None:
         """The corpus's repeated lines and edge shingles, counted by the workers (see
-        :class:`~topiclab.preprocess.page_boilerplate.PageCleaner`); None without page cleaning."""
-        cleaner = self.cleaner
-        if cleaner is None:
-            return None
-        repeated: frozenset[str] = frozenset()
-        if cleaner.counts_lines:
-            repeated = self._frequent("page_lines", (), cleaner.line_threshold(self.n_docs))
-        repeats = cleaner.repeats(repeated)
-        if cleaner.counts_edges:
-            shingles = self._frequent("page_edges", (repeated,), cleaner.edge_threshold(self.n_docs))
-            repeats = Repeats(repeats.df, shingles)
-        return repeats
+        :meth:`~topiclab.preprocess.page_boilerplate.PageCleaner.find_repeats`); None without page cleaning."""
+        return None if self.cleaner is None else self.cleaner.find_repeats(self.n_docs, self._frequent)
 
-    def _frequent(self, op: str, shared: tuple[Any, ...], at_least: int) -> frozenset[str]:
+    def _frequent(self, step: str, repeated: frozenset[str], at_least: int) -> frozenset[str]:
         # a key counted at_least times in all is counted at_least / workers times by some worker:
         # only those keys travel, and then only their counts (not every line of the corpus)
-        candidates = set().union(*self.ask(op, (*shared, math.ceil(at_least / self.workers))))
+        shared = (step, repeated, math.ceil(at_least / self.workers))
+        candidates = set().union(*self.ask("page_counts", shared))
         total: Counter[str] = Counter()
         for part in self.ask("counts_of", candidates):
             total.update(part)
