@@ -17,6 +17,7 @@ times within the fit come from its ``timings.json``. Prints one table; ``--csv F
 
     python bench/scale.py 10000
     python bench/scale.py 100000 --workers 2 --shards 2
+    python bench/scale.py 1000000 --preprocess-only
 """
 
 from __future__ import annotations
@@ -132,6 +133,7 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=50)
     parser.add_argument("--keep", type=Path, help="keep the corpus and run folder here")
     parser.add_argument("--csv", type=Path, help="append the rows to this CSV")
+    parser.add_argument("--preprocess-only", action="store_true", help="stop after the preprocess command")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="topiclab-scale-")) if args.keep is None else args.keep
     work.mkdir(parents=True, exist_ok=True)
@@ -146,6 +148,8 @@ def main() -> None:
                                    str(work / "tokens.jsonl")])
     # printed at once: at a million documents the fit takes as long again
     print(f"preprocess: {pre_s:.1f} s, peak RSS {pre_rss / 2**20:.0f} MB, PSS {pre_pss / 2**20:.0f} MB", flush=True)
+    if args.preprocess_only:
+        return
     shards = ["--shards", str(args.shards)] if args.shards else []
     fit_s, fit_rss, fit_pss = run([*topiclab, "fit", str(docs), "--model", "lda", "--k", str(args.k), *common, *shards,
                                    *env_cache, "--out", str(out)])

@@ -296,6 +296,7 @@ def test_pages_cleaned_by_the_workers_give_the_one_process_result(many_pages, se
     assert one.page_removed and one.page_lines
     assert preprocess(many_pages, config, workers=3) == one
     monkeypatch.setattr(pipeline, "SPILL_CHARS", 0)
+    monkeypatch.setattr(pipeline, "CODES_ON_DISK_CHARS", 0)
     assert preprocess(many_pages, config, workers=2, cache_dir=tmp_path / "cache") == one
     changed = replace(config, min_len=3)
     assert preprocess(many_pages, changed, workers=2, cache_dir=tmp_path / "cache") == preprocess(many_pages, changed)

@@ -163,8 +163,10 @@ def test_workers_keeping_batches_on_disk_give_the_same_units_and_leave_nothing(f
     from topiclab.preprocess import pipeline
 
     one = preprocess(five_seeds, PreprocessConfig(), workers=1)
-    monkeypatch.setattr(pipeline, "SPILL_CHARS", 0)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(pipeline, "SPILL_CHARS", 0)  # texts read from disk, coded batches in memory
+    assert preprocess(five_seeds, PreprocessConfig(), workers=2) == one
+    monkeypatch.setattr(pipeline, "CODES_ON_DISK_CHARS", 0)  # both on disk
     assert preprocess(five_seeds, PreprocessConfig(), workers=2) == one
     assert not list(tmp_path.glob("topiclab-batches-*"))
 
@@ -227,10 +229,10 @@ def test_an_error_in_the_last_step_of_a_worker_is_raised_while_units_are_cut(fiv
     raises its error in the caller (no hang waiting for the batch that never comes)."""
     from topiclab.preprocess import team
 
-    def broken(seqs, phrases, decide):
+    def broken(lexicon, batch):
         raise ValueError("cannot filter this batch")
 
-    monkeypatch.setattr(team, "filter_sequences", broken)
+    monkeypatch.setattr(team, "kept_words", broken)
     with pytest.raises(ValueError, match="cannot filter this batch"):
         preprocess(five_seeds, PreprocessConfig(), workers=2)
 

@@ -38,8 +38,9 @@ from topiclab.checks import check_int
 from topiclab.cluster import map_in_order, scheduler_address
 from topiclab.corpus.model import Corpus
 from topiclab.errors import InputError
+from topiclab.preprocess.coded import CodedStore, Lexicon
 from topiclab.preprocess.config import PreprocessConfig
-from topiclab.preprocess.filters import Decider, Tagged, corpus_phrases, filter_sequences, user_stopwords
+from topiclab.preprocess.filters import Decider, Tagged, corpus_phrases, user_stopwords
 from topiclab.preprocess.page_boilerplate import (
     PageCleaner,
     PageCleaning,
@@ -48,7 +49,6 @@ from topiclab.preprocess.page_boilerplate import (
     read_patterns,
     strip_page_boilerplate,
 )
-from topiclab.preprocess.phrases import SequenceStore
 from topiclab.preprocess.tagging import (
     PACK_SEP,
     Tagger,
@@ -63,14 +63,19 @@ from topiclab.preprocess.tagging import (
 from topiclab.preprocess.team import Team, TeamStore
 from topiclab.preprocess.units import Units, make_units
 
-# from this many characters (about 15 MB of Chinese text) workers keep their batches on disk
-# between steps instead of in memory: at 30,000 documents (39 MB) 1.1 GB instead of 1.8, for a
-# fifth more time (bench/scale.py)
+# from this many characters (about 15 MB of Chinese text) workers read their texts from disk a
+# batch at a time, parse a batch's pages again for each counting step and keep their tagged
+# batches on disk until the last step, instead of holding them (a forked worker that reads the
+# parent's texts copies them: bench/scale.py)
 SPILL_CHARS = 5_000_000
+# from this many characters (about 450 MB of Chinese text, 350,000 news articles) the batches
+# that phrase learning reads and writes in each pass go to disk too
+CODES_ON_DISK_CHARS = 150_000_000
 # up to this many characters (about 150 MB of Chinese text, 115,000 news articles) the tagged
 # corpus is cached, so that a rerun with other filters does not segment again: compressed it
 # takes about two bytes a character, and reading it back runs the later steps in one process
 KEEP_TAGGED_CHARS = 50_000_000
+CODED_DOCS = 1000  # documents a coded batch in one process (any size gives the same result)
 
 
 def tag_corpus(
@@ -153,7 +158,7 @@ def preprocess(
         elif workers > 1 and len(batches(corpus.texts)) > 1 and scheduler_address() is None:
             cleaner = page_cleaner(config, known_boilerplate)
             units, tagged = _preprocess_in_team(corpus.doc_ids, corpus.texts, config, cleaner, workers=workers,
-                                                progress=progress, keep_tagged=keep_tagged, spill=chars > SPILL_CHARS)
+                                                progress=progress, keep_tagged=keep_tagged, chars=chars)
         else:
             pages = clean_pages(corpus.texts, config, known_boilerplate)
             docs = tag_corpus(pages.texts, config, workers=1, progress=progress)  # on the cluster when there is one
@@ -242,10 +247,11 @@ def paused_gc() -> Iterator[None]:
 
 def _preprocess_in_team(
     doc_ids: Sequence[str], texts: Sequence[str], config: PreprocessConfig, cleaner: PageCleaner | None, *,
-    workers: int, progress: bool, keep_tagged: bool, spill: bool,
+    workers: int, progress: bool, keep_tagged: bool, chars: int,
 ) -> tuple[Units, TaggedCorpus]:
     """:func:`preprocess` with every step in worker processes (:mod:`topiclab.preprocess.team`):
-    the same units as one process, and the tagged corpus (packed only when ``keep_tagged``)."""
+    the same units as one process, and the tagged corpus (packed only when ``keep_tagged``);
+    ``chars``: the corpus's length, which decides what the workers keep on disk."""
     parts = batches(texts)
     bar = tqdm(total=len(texts), unit="doc", desc="segmenting", disable=not progress, file=sys.stderr)
     removed: Counter[str] = Counter()
@@ -255,7 +261,8 @@ def _preprocess_in_team(
             removed.update(counts)  # complete once the last batch's paragraphs are read
             yield from (k.split(PACK_SEP) if k else [] for k in part)  # split as units are cut
 
-    with bar, Team(min(workers, len(parts)), config, parts, spill=spill, cleaner=cleaner) as team:
+    with bar, Team(min(workers, len(parts)), config, parts, spill=chars > SPILL_CHARS,
+                   codes_on_disk=chars > CODES_ON_DISK_CHARS, cleaner=cleaner) as team:
         replies = team.tag(keep_tagged, lambda i: bar.update(len(parts[i])), team.repeats())
         phrases = corpus_phrases(config, TeamStore(team))
         paras_per_doc = [n for counts, *_ in replies for n in counts]
@@ -278,10 +285,10 @@ def units_key(config: PreprocessConfig, corpus_key: str) -> str:
 
 
 def _finish(doc_ids: Sequence[str], tagged: list[Tagged], config: PreprocessConfig) -> Units:
-    decide = Decider(config, user_stopwords(config))
-    seqs = decide.sequences(tagged)
-    phrases = corpus_phrases(config, SequenceStore(seqs))
-    kept_paras, removed = filter_sequences(seqs, phrases, decide)
+    lexicon = Lexicon(Decider(config, user_stopwords(config)))
+    store = CodedStore(lexicon, [lexicon.encode(tagged[i : i + CODED_DOCS]) for i in range(0, len(tagged), CODED_DOCS)])
+    phrases = corpus_phrases(config, store)
+    kept_paras, removed = store.finish(phrases, any_word=bool(config.phrase_file))
     return make_units(doc_ids, [len(doc) for doc in tagged], kept_paras, config, removed, phrases)
 
 

@@ -10,7 +10,8 @@ them, so the parent never holds a cleaned copy of the corpus. For phrase
 learning each worker counts words and pairs in its batches, and the parent adds the workers'
 counts up: the totals are those one process finds, and so are the phrases (their order does not
 depend on the order of the counts); the workers then join and filter their batches and send back
-only the kept words.
+only the kept words. A worker holds its tagged batches as integer codes
+(:mod:`topiclab.preprocess.coded`): four bytes a token, counted, joined and filtered in arrays.
 
 Each step is one message to every worker; a worker answers with one reply a batch (in batch
 order) and then ``done``. An error in a worker is sent back and raised in the parent.
@@ -30,17 +31,27 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import replace
-from itertools import chain
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from threadpoolctl import threadpool_limits
 
+from topiclab.preprocess.coded import (
+    Coded,
+    Joiner,
+    Lexicon,
+    PairCounts,
+    frequent_pairs,
+    joining,
+    kept_words,
+    pair_counts,
+    word_counts,
+)
 from topiclab.preprocess.config import PreprocessConfig
-from topiclab.preprocess.filters import Decider, filter_sequences, user_stopwords
+from topiclab.preprocess.filters import Decider, user_stopwords
 from topiclab.preprocess.page_boilerplate import Page, PageCleaner, parse_pages
 from topiclab.preprocess.page_repeats import Repeats, frequent
-from topiclab.preprocess.phrases import Phrase, PhraseJoiner, Sequence2, count_pairs
+from topiclab.preprocess.phrases import Phrase
 from topiclab.preprocess.segment import Segmenter
 from topiclab.preprocess.tagging import PACK_SEP, Tagger, build_segmenter, compress_tagged, norm_options
 
@@ -49,40 +60,37 @@ _PER_WORKER = ("page_counts", "counts_of", "count_pairs", "pair_counts_of", "cou
 
 
 class _Batches:
-    """A worker's batches of sequences by kind (``base``, ``joined``): in memory, or for a large
-    corpus pickled to ``folder``, one file a batch and kind, so that a worker holds one batch at a
-    time instead of its whole share of the corpus (each step reads its batches back in turn)."""
+    """A worker's coded batches by kind: ``base`` as tagged (read again only by the last step)
+    and ``joined`` (phrases joined so far, read and written by each pass of phrase learning).
+    The kinds ``on_disk`` are kept in ``folder``, one file a batch and kind."""
 
-    def __init__(self, folder: str | None) -> None:
+    def __init__(self, folder: str | None, on_disk: Collection[str] = ()) -> None:
         self.folder = folder
-        self.memory: dict[tuple[str, int], list[Sequence2]] = {}
+        self.on_disk = frozenset(on_disk) if folder is not None else frozenset()
+        self.memory: dict[tuple[str, int], Coded] = {}
 
     def _path(self, kind: str, idx: int) -> str:
         assert self.folder is not None
         return os.path.join(self.folder, f"{kind}-{idx}.pickle")
 
-    def put(self, kind: str, idx: int, value: list[Sequence2]) -> None:
-        if self.folder is None:
+    def put(self, kind: str, idx: int, value: Coded) -> None:
+        if kind not in self.on_disk:
             self.memory[kind, idx] = value
             return
-        # each sequence as two joined strings and a byte string: a few objects a paragraph, not one a word
-        packed = [(PACK_SEP.join(w), PACK_SEP.join(t), bytes(bytearray(j))) for w, t, j in value]
         with open(self._path(kind, idx), "wb") as f:
-            pickle.dump(packed, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def get(self, kind: str, idx: int) -> list[Sequence2]:
-        if self.folder is None:
+    def get(self, kind: str, idx: int) -> Coded:
+        if kind not in self.on_disk:
             return self.memory[kind, idx]
         with open(self._path(kind, idx), "rb") as f:
-            packed = pickle.load(f)  # written by this worker a moment ago
-        return [(w.split(PACK_SEP), t.split(PACK_SEP), [b == 1 for b in j]) if w else ([], [], [])
-                for w, t, j in packed]
+            return pickle.load(f)  # written by this worker a moment ago
 
     def has(self, kind: str, idx: int) -> bool:
-        return (kind, idx) in self.memory if self.folder is None else os.path.exists(self._path(kind, idx))
+        return (kind, idx) in self.memory if kind not in self.on_disk else os.path.exists(self._path(kind, idx))
 
     def drop(self, kind: str, idx: int) -> None:
-        if self.folder is None:
+        if kind not in self.on_disk:
             self.memory.pop((kind, idx), None)
         elif self.has(kind, idx):
             os.remove(self._path(kind, idx))
@@ -93,23 +101,27 @@ class _Held:
     their sequences, as tagged and as joined so far."""
 
     def __init__(self, segmenter: Segmenter, norm: dict[str, Any], config: PreprocessConfig,
-                 stop: frozenset[str], spill: str | None, texts: dict[int, Sequence[str]] | None,
-                 cleaner: PageCleaner | None) -> None:
+                 stop: frozenset[str], folder: str | None, codes_on_disk: bool,
+                 texts: dict[int, Sequence[str]] | None, cleaner: PageCleaner | None) -> None:
         self.limits = threadpool_limits(1)  # one BLAS thread a process: the worker processes fill the cores
         self.tagger = Tagger(segmenter, norm)
         self.decide = Decider(config, stop)
-        self.store = _Batches(spill)
+        self.folder = folder
+        # with the texts on disk the tagged batches go there too; the joined ones only when asked
+        self.store = _Batches(folder, ("base", "joined") if codes_on_disk else ("base",) if texts is None else ())
         self.texts = texts
         self.cleaner = cleaner
         self.pages: dict[int, list[Page]] = {}
         self.counted: Counter[str] = Counter()  # this worker's counts of lines or shingles, between two steps
-        self.pairs: tuple[Counter[str], Counter[tuple[str, str]]] = Counter(), Counter()  # likewise, of pairs
+        self.lexicon = Lexicon(self.decide)  # the codes of this worker's tokens
+        self.pairs: PairCounts | None = None  # this worker's counts of pairs, between two steps
+        self._made: dict[str, tuple[list[Phrase], Any]] = {}
 
     def _texts(self, idx: int) -> Sequence[str]:
         if self.texts is not None:
             return self.texts[idx]
-        assert self.store.folder is not None
-        with open(_texts_path(self.store.folder, idx), "rb") as f:
+        assert self.folder is not None
+        with open(_texts_path(self.folder, idx), "rb") as f:
             return pickle.load(f)  # written by the parent before this worker started
 
     def _pages(self, idx: int) -> list[Page]:
@@ -117,7 +129,7 @@ class _Held:
         pages = self.pages.get(idx)
         if pages is None:
             pages = parse_pages(self._texts(idx))
-            if self.store.folder is None:
+            if self.texts is not None:
                 self.pages[idx] = pages
         return pages
 
@@ -132,7 +144,7 @@ class _Held:
         counted, self.counted = self.counted, Counter()
         return {k: counted[k] for k in keys if k in counted}
 
-    def _joined(self, idx: int) -> list[Sequence2]:
+    def _joined(self, idx: int) -> Coded:
         # until phrases are joined, the joined sequences are the tagged ones: stored once
         return self.store.get("joined" if self.store.has("joined", idx) else "base", idx)
 
@@ -146,39 +158,42 @@ class _Held:
             texts, part = part.texts, replace(part, texts=[])
         if self.texts is not None:
             del self.texts[idx]
-        elif self.store.folder is not None:
-            os.remove(_texts_path(self.store.folder, idx))  # tagged: its sequences are stored now
+        else:
+            assert self.folder is not None
+            os.remove(_texts_path(self.folder, idx))  # tagged: its sequences are stored now
         docs = self.tagger.tag_batch(texts)
-        self.store.put("base", idx, self.decide.sequences(docs))
+        self.store.put("base", idx, self.lexicon.encode(docs))
         return ([len(doc) for doc in docs], compress_tagged(docs) if keep_tagged else None,
                 part, [len(t) for t in texts])
 
     def count_pairs(self, idxs: list[int], at_least: int) -> tuple[list[tuple[str, str]], int]:
-        unigrams: Counter[str] = Counter()
-        bigrams: Counter[tuple[str, str]] = Counter()
-        for i in idxs:
-            count_pairs(self._joined(i), (unigrams, bigrams))
-        self.pairs = unigrams, bigrams
-        return [pair for pair, n in bigrams.items() if n >= at_least], sum(unigrams.values())
+        self.pairs = pair_counts(self.lexicon, (self._joined(i) for i in idxs))
+        return [self.lexicon.pair_of(k) for k in self.pairs.frequent(at_least).tolist()], int(self.pairs.words.sum())
 
-    def pair_counts_of(self, _: list[int], pairs: set[tuple[str, str]]) -> tuple[dict[str, int], dict[Any, int]]:
-        unigrams, bigrams = self.pairs
-        self.pairs = Counter(), Counter()
-        words = {w for pair in pairs for w in pair}
-        return {w: unigrams[w] for w in words if w in unigrams}, {p: bigrams[p] for p in pairs if p in bigrams}
+    def pair_counts_of(self, _: list[int], pairs: set[tuple[str, str]]
+                       ) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+        counted, self.pairs = self.pairs, None
+        assert counted is not None, "pair_counts_of follows count_pairs"
+        return frequent_pairs(self.lexicon, counted, pairs)
+
+    def _once(self, op: str, phrases: list[Phrase], make: Callable[[], Any]) -> Any:
+        # one message's phrases serve all of its batches: their keys or joiner are made once
+        made = self._made.get(op)
+        if made is None or made[0] is not phrases:
+            made = self._made[op] = phrases, make()
+        return made[1]
 
     def join(self, idx: int, phrases: list[Phrase]) -> None:
-        joiner = PhraseJoiner(phrases)
-        self.store.put("joined", idx, [joiner(s) for s in self._joined(idx)])
+        join = self._once("join", phrases, lambda: joining(self.lexicon, phrases))
+        self.store.put("joined", idx, join(self._joined(idx)))
 
-    def count_words(self, idxs: list[int], only: set[str]) -> dict[str, int]:
-        counts: Counter[str] = Counter()
-        for i in idxs:
-            counts.update(chain.from_iterable(words for words, _, _ in self._joined(i)))
-        return {w: counts[w] for w in only if w in counts}
+    def count_words(self, idxs: list[int], only: set[str]) -> Counter[str]:
+        return word_counts(self.lexicon, (self._joined(i) for i in idxs), only)
 
     def finish(self, idx: int, phrases: list[Phrase]) -> tuple[list[str], Counter[str]]:
-        kept, removed = filter_sequences(self.store.get("base", idx), phrases, self.decide)
+        joiner = self._once("finish", phrases,
+                            lambda: Joiner(self.lexicon, phrases, bool(self.decide.config.phrase_file)))
+        kept, removed = kept_words(self.lexicon, joiner(self.store.get("base", idx)))
         self.store.drop("base", idx)
         self.store.drop("joined", idx)
         return [PACK_SEP.join(k) for k in kept], removed
@@ -223,7 +238,7 @@ class Team:
     """
 
     def __init__(self, workers: int, config: PreprocessConfig, batches: Sequence[Sequence[str]], *,
-                 spill: bool = False, cleaner: PageCleaner | None = None) -> None:
+                 spill: bool = False, codes_on_disk: bool = False, cleaner: PageCleaner | None = None) -> None:
         ctx: Any = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self.workers = workers
         self.batches = list(range(len(batches)))
@@ -231,11 +246,13 @@ class Team:
         self.cleaner = cleaner
         self._conns: list[Connection] = []
         self._procs = []
-        # a large corpus: the workers keep their batches on disk, in a folder removed on exit
-        self.spill = tempfile.mkdtemp(prefix="topiclab-batches-") if spill else None
+        # a large corpus: the workers read their texts (``spill``) and keep their coded batches
+        # (``codes_on_disk``) on disk, in a folder removed on exit
+        self.spill = tempfile.mkdtemp(prefix="topiclab-batches-") if spill or codes_on_disk else None
         # dictionaries and stopword files are read once, here: a bad file fails before any worker starts
-        settings = (build_segmenter(config), norm_options(config), config, user_stopwords(config), self.spill)
-        if self.spill is not None:
+        settings = (build_segmenter(config), norm_options(config), config, user_stopwords(config), self.spill,
+                    codes_on_disk)
+        if spill and self.spill is not None:
             for i, batch in enumerate(batches):
                 with open(_texts_path(self.spill, i), "wb") as f:
                     pickle.dump(list(batch), f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -245,7 +262,7 @@ class Team:
             # a large corpus they are read from disk a batch at a time instead: a forked worker
             # that reads a text writes its reference count, which copies the page it is on, so
             # by the end each worker would hold a private copy of its share of the corpus
-            texts = None if self.spill else {i: batches[i] for i in self.batches[w :: workers]}
+            texts = None if spill else {i: batches[i] for i in self.batches[w :: workers]}
             proc = ctx.Process(target=_serve, daemon=True, args=(theirs, *settings, texts, cleaner))
             proc.start()
             theirs.close()
