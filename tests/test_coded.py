@@ -51,7 +51,8 @@ def test_pairs_and_words_are_counted_as_the_lists_count_them(docs):
     decide, lexicon, batches = coded(docs)
     unigrams, bigrams = count_pairs(decide.sequences(tagged(docs)))
     counted = pair_counts(lexicon, batches)
-    assert {lexicon.pair_of(k): n for k, n in zip(counted.keys.tolist(), counted.counts.tolist())} == dict(bigrams)
+    pairs = counted.pairs
+    assert {lexicon.pair_of(k): n for k, n in zip(pairs.keys.tolist(), pairs.counts.tolist())} == dict(bigrams)
     assert {lexicon.words[i]: n for i, n in enumerate(counted.words.tolist()) if n} == dict(unigrams)
 
 

@@ -325,3 +325,18 @@ def test_a_line_repeated_just_often_enough_across_workers_is_found():
     assert repeats is not None
     everything = [page.content for batch in batches for page in parse_pages(batch)]
     assert repeats.df == frequent(line_counts(everything), 3) == {"本文来源于示范区发布"}
+
+
+def test_workers_that_count_digests_find_the_same_lines_when_digests_collide(many_pages, monkeypatch):
+    """Workers count keys by an eight-byte digest; the digests frequent in all are counted again
+    as keys. With a digest that makes every key collide with a third of the others, the repeated
+    lines and the units are still exactly those of one process."""
+    import numpy as np
+
+    from topiclab.preprocess import page_repeats
+
+    one = preprocess(many_pages, PreprocessConfig())
+    monkeypatch.setattr(page_repeats, "digests",
+                        lambda keys: np.array([len(k) % 3 for k in keys], dtype=np.uint64))  # forked with it
+    assert preprocess(many_pages, PreprocessConfig(), workers=2) == one
+    assert one.page_removed["repeated"] > 0

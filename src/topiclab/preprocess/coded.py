@@ -25,6 +25,7 @@ import numpy as np
 
 from topiclab.preprocess.filters import Decider, Tagged
 from topiclab.preprocess.phrases import PHRASE_TAG, Phrase
+from topiclab.preprocess.tally import Tally
 
 # a pair of word ids as one int64 (ids are below 2**31), whatever the number of words so far
 _PAIR = np.int64(2**31)
@@ -163,24 +164,12 @@ def _inner_pairs(batch: Coded, flags: np.ndarray | None) -> np.ndarray:
     return np.flatnonzero(both)
 
 
-@dataclass
+@dataclass(frozen=True)
 class PairCounts:
     """Joinable words and adjacent joinable pairs counted over batches (see :func:`pair_counts`)."""
 
     words: np.ndarray  # count by word id
-    keys: np.ndarray  # distinct pair keys, sorted
-    counts: np.ndarray  # their counts
-
-    def frequent(self, at_least: int) -> np.ndarray:
-        """The keys of pairs counted at least ``at_least`` times."""
-        return self.keys[self.counts >= at_least]
-
-    def of(self, keys: np.ndarray) -> np.ndarray:
-        """The counts of ``keys`` (0 for keys not counted)."""
-        if len(self.keys) == 0:
-            return np.zeros(len(keys), dtype=np.int64)
-        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
-        return np.where(self.keys[at] == keys, self.counts[at], 0)
+    pairs: Tally  # by pair key
 
 
 def pair_counts(lexicon: Lexicon, batches: Iterable[Coded]) -> PairCounts:
@@ -191,27 +180,23 @@ def pair_counts(lexicon: Lexicon, batches: Iterable[Coded]) -> PairCounts:
         >>> from topiclab.preprocess.config import PreprocessConfig
         >>> lex = Lexicon(Decider(PreprocessConfig(), frozenset()))
         >>> counted = pair_counts(lex, [lex.encode([[(["科技", "成果", "很"], ["n", "n", "d"])]])])
-        >>> [lex.pair_of(int(k)) for k in counted.frequent(1)], counted.words.tolist()
+        >>> [lex.pair_of(int(k)) for k in counted.pairs.at_least(1)], counted.words.tolist()
         ([('科技', '成果')], [1, 1, 0])
     """
     words: np.ndarray = np.zeros(0, dtype=np.int64)
-    keys: list[np.ndarray] = []
-    counts: list[np.ndarray] = []
-    for batch in batches:
+
+    def pair_keys(batch: Coded) -> np.ndarray:
+        nonlocal words
         word, flag, _ = lexicon.arrays()
         w, f = word[batch.codes], flag[batch.codes]
         seen = np.bincount(w[f], minlength=len(lexicon.words))
         seen[: len(words)] += words
         words = seen
         at = _inner_pairs(batch, f)
-        distinct, n = np.unique(w[at] * _PAIR + w[at + 1], return_counts=True)
-        keys.append(distinct)
-        counts.append(n)
-    if not keys:
-        return PairCounts(words, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    distinct, where = np.unique(np.concatenate(keys), return_inverse=True)
-    total = np.bincount(where, weights=np.concatenate(counts), minlength=len(distinct)).astype(np.int64)
-    return PairCounts(words, distinct, total)
+        return w[at] * _PAIR + w[at + 1]
+
+    pairs = Tally.of(map(pair_keys, batches))
+    return PairCounts(words, pairs)
 
 
 def join_pairs(lexicon: Lexicon, batch: Coded, pairs: np.ndarray) -> Coded:
@@ -389,7 +374,7 @@ class CodedStore:
         """Counts of the pairs seen at least ``min_count`` times, of their words, and the number
         of joinable words."""
         counted = pair_counts(self.lexicon, self.joined)
-        pairs = [self.lexicon.pair_of(k) for k in counted.frequent(min_count).tolist()]
+        pairs = [self.lexicon.pair_of(k) for k in counted.pairs.at_least(min_count).tolist()]
         return (*frequent_pairs(self.lexicon, counted, pairs), int(counted.words.sum()))
 
     def join(self, phrases: Sequence[Phrase]) -> None:
@@ -423,5 +408,5 @@ def frequent_pairs(lexicon: Lexicon, counted: PairCounts, pairs: Collection[tupl
         if i is not None and i < len(counted.words) and counted.words[i]:
             unigrams[w] = int(counted.words[i])
     known = [(pair, key) for pair in sorted(pairs) if (key := lexicon.pair_key(*pair)) is not None]
-    n = counted.of(np.array([key for _, key in known], dtype=np.int64)).tolist()
+    n = counted.pairs.counts_of(np.array([key for _, key in known], dtype=np.int64)).tolist()
     return unigrams, Counter({pair: c for (pair, _), c in zip(known, n) if c})

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -56,11 +56,11 @@ from topiclab.preprocess.page_repeats import (
     MAX_REPEATED_SHARE,
     Line,
     Repeats,
-    edge_counts,
+    edge_keys,
     edges,
     frequent,
-    line_counts,
     line_key,
+    line_keys,
     threshold,
 )
 
@@ -233,11 +233,21 @@ class PageCleaner:
     def counts(self, step: str, pages: Iterable[Page], repeated: frozenset[str]) -> Counter[str]:
         """In how many of these pages each short line and sentence occurs (``step`` ``"lines"``),
         or each shingle at their edges, copies aside, given the ``repeated`` lines (``"edges"``)."""
+        counts: Counter[str] = Counter()
+        for keys in self.keys(step, pages, repeated):
+            counts.update(keys)
+        return counts
+
+    def keys(self, step: str, pages: Iterable[Page], repeated: frozenset[str]) -> Iterator[set[str]]:
+        """Each page's keys that :meth:`counts` counts, a set a page (none for a copy's edges)."""
         if step == "lines":
-            return line_counts(page.content for page in pages)
+            yield from (line_keys(page.content) for page in pages)
+            return
         repeats = Repeats(repeated)
-        return edge_counts([page.content[i] for i in edge]
-                           for page in pages for copy, _, edge in [self._judge(page, repeats)] if not copy)
+        for page in pages:
+            copy, _, edge = self._judge(page, repeats)
+            if not copy:
+                yield edge_keys([page.content[i] for i in edge])
 
     def _judge(self, page: Page, repeats: Repeats) -> tuple[bool, list[tuple[str, str | None, str]], set[int]]:
         # first the rules that take whole lines; openings and closings are then looked for at the

@@ -4,9 +4,10 @@ With one process, tagging takes about two thirds of the time and the corpus-wide
 (removing boilerplate lines, learning phrases, joining them, filtering) the rest; split only the
 tagging across workers and the rest stays serial, so two workers gained a fifth. Here every step
 runs where the texts are: batch ``i`` of the corpus goes to worker ``i % workers`` and stays
-there. Repeated lines are counted the same way (only keys frequent enough in some worker travel
-to the parent, then their exact counts), and each worker cleans its batches just before tagging
-them, so the parent never holds a cleaned copy of the corpus. For phrase
+there. Repeated lines are counted the same way: each worker counts eight-byte digests of its
+keys, only digests frequent enough in some worker travel to the parent, then their counts, and
+the keys of the digests frequent in all are counted again exactly. Each worker cleans its batches
+just before tagging them, so the parent never holds a cleaned copy of the corpus. For phrase
 learning each worker counts words and pairs in its batches, and the parent adds the workers'
 counts up: the totals are those one process finds, and so are the phrases (their order does not
 depend on the order of the counts); the workers then join and filter their batches and send back
@@ -34,6 +35,7 @@ from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+import numpy as np
 from threadpoolctl import threadpool_limits
 
 from topiclab.preprocess.coded import (
@@ -50,13 +52,14 @@ from topiclab.preprocess.coded import (
 from topiclab.preprocess.config import PreprocessConfig
 from topiclab.preprocess.filters import Decider, user_stopwords
 from topiclab.preprocess.page_boilerplate import Page, PageCleaner, parse_pages
-from topiclab.preprocess.page_repeats import Repeats, frequent
+from topiclab.preprocess.page_repeats import Repeats, digest_counts, frequent, keys_with
 from topiclab.preprocess.phrases import Phrase
 from topiclab.preprocess.segment import Segmenter
 from topiclab.preprocess.tagging import PACK_SEP, Tagger, build_segmenter, compress_tagged, norm_options
+from topiclab.preprocess.tally import Tally
 
 # steps over all of a worker's batches at once: counts summed in the worker, one reply a worker
-_PER_WORKER = ("page_counts", "counts_of", "count_pairs", "pair_counts_of", "count_words")
+_PER_WORKER = ("page_counts", "counts_of", "keys_of", "count_pairs", "pair_counts_of", "count_words")
 
 
 class _Batches:
@@ -112,7 +115,7 @@ class _Held:
         self.texts = texts
         self.cleaner = cleaner
         self.pages: dict[int, list[Page]] = {}
-        self.counted: Counter[str] = Counter()  # this worker's counts of lines or shingles, between two steps
+        self.counted: Tally | None = None  # this worker's counts of lines or shingles, between two steps
         self.lexicon = Lexicon(self.decide)  # the codes of this worker's tokens
         self.pairs: PairCounts | None = None  # this worker's counts of pairs, between two steps
         self._made: dict[str, tuple[list[Phrase], Any]] = {}
@@ -133,16 +136,24 @@ class _Held:
                 self.pages[idx] = pages
         return pages
 
-    def page_counts(self, idxs: list[int], shared: tuple[str, frozenset[str], int]) -> list[str]:
-        # this worker's counts are kept for counts_of; only keys counted often enough here travel
+    def _page_keys(self, idxs: list[int], step: str, repeated: frozenset[str]) -> Iterator[set[str]]:
         assert self.cleaner is not None
-        step, repeated, at_least = shared
-        self.counted = self.cleaner.counts(step, (page for i in idxs for page in self._pages(i)), repeated)
-        return [k for k, c in self.counted.items() if c >= at_least]
+        return self.cleaner.keys(step, (page for i in idxs for page in self._pages(i)), repeated)
 
-    def counts_of(self, _: list[int], keys: set[str]) -> dict[str, int]:
-        counted, self.counted = self.counted, Counter()
-        return {k: counted[k] for k in keys if k in counted}
+    def page_counts(self, idxs: list[int], shared: tuple[str, frozenset[str], int]) -> np.ndarray:
+        # counted by digest, kept for counts_of; only digests counted often enough here travel
+        step, repeated, at_least = shared
+        self.counted = digest_counts(self._page_keys(idxs, step, repeated))
+        return self.counted.at_least(at_least)
+
+    def counts_of(self, _: list[int], wanted: np.ndarray) -> np.ndarray:
+        counted, self.counted = self.counted, None
+        assert counted is not None, "counts_of follows page_counts"
+        return counted.counts_of(wanted)
+
+    def keys_of(self, idxs: list[int], shared: tuple[str, frozenset[str], frozenset[int]]) -> Counter[str]:
+        step, repeated, wanted = shared
+        return keys_with(self._page_keys(idxs, step, repeated), wanted)
 
     def _joined(self, idx: int) -> Coded:
         # until phrases are joined, the joined sequences are the tagged ones: stored once
@@ -167,8 +178,8 @@ class _Held:
                 part, [len(t) for t in texts])
 
     def count_pairs(self, idxs: list[int], at_least: int) -> tuple[list[tuple[str, str]], int]:
-        self.pairs = pair_counts(self.lexicon, (self._joined(i) for i in idxs))
-        return [self.lexicon.pair_of(k) for k in self.pairs.frequent(at_least).tolist()], int(self.pairs.words.sum())
+        counted = self.pairs = pair_counts(self.lexicon, (self._joined(i) for i in idxs))
+        return [self.lexicon.pair_of(k) for k in counted.pairs.at_least(at_least).tolist()], int(counted.words.sum())
 
     def pair_counts_of(self, _: list[int], pairs: set[tuple[str, str]]
                        ) -> tuple[Counter[str], Counter[tuple[str, str]]]:
@@ -289,14 +300,17 @@ class Team:
         return None if self.cleaner is None else self.cleaner.find_repeats(self.n_docs, self._frequent)
 
     def _frequent(self, step: str, repeated: frozenset[str], at_least: int) -> frozenset[str]:
-        # a key counted at_least times in all is counted at_least / workers times by some worker:
-        # only those keys travel, and then only their counts (not every line of the corpus)
-        shared = (step, repeated, math.ceil(at_least / self.workers))
-        candidates = set().union(*self.ask("page_counts", shared))
-        total: Counter[str] = Counter()
-        for part in self.ask("counts_of", candidates):
-            total.update(part)
-        return frequent(total, at_least)
+        # a key counted at_least times in all is counted at_least / workers times by some worker.
+        # Workers count digests (eight bytes a key); the digests frequent in all are looked up
+        # as keys again and counted exactly, so a digest shared by two keys changes nothing
+        candidates = np.unique(np.concatenate(
+            self.ask("page_counts", (step, repeated, math.ceil(at_least / self.workers)))))
+        totals = np.sum(self.ask("counts_of", candidates), axis=0)
+        hot = frozenset(candidates[totals >= at_least].tolist())
+        exact: Counter[str] = Counter()
+        for part in self.ask("keys_of", (step, repeated, hot)) if hot else ():
+            exact.update(part)
+        return frequent(exact, at_least)
 
     def tag(self, keep_tagged: bool, on_batch: Callable[[int], None], repeats: Repeats | None = None) -> list[Any]:
         """Clean (with ``repeats``, when the team cleans pages) and tag every batch; replies in
