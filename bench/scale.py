@@ -142,6 +142,15 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="topiclab-scale-")) if args.keep is None else args.keep
     work.mkdir(parents=True, exist_ok=True)
+    try:
+        measure(args, work)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, work: Path) -> None:
+    """Build the corpus in ``work``, run the commands, print (and append) the table."""
     docs, cache, out = work / "docs.jsonl", work / "cache", work / "run"
     if docs.exists():  # a folder of an earlier run (--keep): measured cold again, not from its cache
         shutil.rmtree(cache, ignore_errors=True)
@@ -159,7 +168,7 @@ def main() -> None:
         return
     shards = ["--shards", str(args.shards)] if args.shards else []
     fit_s, fit_rss, fit_pss = run([*topiclab, "fit", str(docs), "--model", "lda", "--k", str(args.k), *common, *shards,
-                                   *env_cache, "--out", str(out)])
+                                   *env_cache, "--out", str(out), "--overwrite"])
     timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))
     config = (out / "config.toml").read_text(encoding="utf-8")
     shards_used = re.search(r"^shards = (\d+)", config, re.M)
@@ -186,8 +195,6 @@ def main() -> None:
                 f.write("n,mb,workers,stage,seconds,peak_rss_mb,peak_pss_mb\n")
             for name, seconds, rss, pss, _ in rows:
                 f.write(f"{args.n},{mb:.1f},{args.workers},{name.strip()},{seconds:.1f},{mib(rss)},{mib(pss)}\n")
-    if args.keep is None:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

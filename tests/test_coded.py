@@ -15,9 +15,10 @@ from topiclab.preprocess.coded import CodedStore, Joiner, Lexicon, join_pairs, k
 from topiclab.preprocess.filters import Decider, filter_sequences
 from topiclab.preprocess.phrases import Phrase, PhraseJoiner, SequenceStore, count_pairs, learn_phrases_from
 
-# content words (n, v), a stopword, punctuation, a one-character word and a word outside the tags kept
+# content words (n, v), a stopword, punctuation, a one-character word, a word outside the tags
+# kept, and a word that is also what two others join into (芯片 + 产业; a user stopword in one test)
 TOKENS = [("长江", "ns"), ("三角洲", "n"), ("地区", "n"), ("创新", "vn"), ("芯片", "n"), ("的", "uj"),
-          ("，", "x"), ("港", "n"), ("很", "d"), ("产业", "n")]
+          ("，", "x"), ("港", "n"), ("很", "d"), ("产业", "n"), ("芯片产业", "n")]
 TOKEN = st.sampled_from(TOKENS)
 PARAGRAPH = st.lists(TOKEN, max_size=14)
 DOCS = st.lists(st.lists(PARAGRAPH, min_size=1, max_size=4), min_size=1, max_size=6)
@@ -29,8 +30,8 @@ def tagged(docs):
     return [[([w for w, _ in para], [t for _, t in para]) for para in doc] for doc in docs]
 
 
-def coded(docs, config=None):
-    decide = Decider(config or PreprocessConfig(), frozenset())
+def coded(docs, config=None, user_stop=frozenset()):
+    decide = Decider(config or PreprocessConfig(), user_stop)
     lexicon = Lexicon(decide)
     return decide, lexicon, [lexicon.encode(tagged(docs[:2])), lexicon.encode(tagged(docs[2:]))]
 
@@ -103,9 +104,10 @@ def test_phrases_of_any_length_join_and_filter_as_the_lists_do(phrase_file, docs
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.lists(PARAGRAPH, min_size=1, max_size=3), min_size=1, max_size=8))
-def test_phrases_learned_from_codes_are_those_learned_from_lists(docs):
-    decide, lexicon, batches = coded(docs * 3)
+@given(st.lists(st.lists(PARAGRAPH, min_size=1, max_size=3), min_size=1, max_size=8), st.booleans())
+def test_phrases_learned_from_codes_are_those_learned_from_lists(docs, compound_stopped):
+    """Also when a word may not join (a user stopword) but the same text, joined from two words, may."""
+    decide, lexicon, batches = coded(docs * 3, user_stop=frozenset({"芯片产业"} if compound_stopped else ()))
     store = CodedStore(lexicon, batches)
     expected = learn_phrases_from(SequenceStore(decide.sequences(tagged(docs * 3))), min_count=3, threshold=0.0)
     assert learn_phrases_from(store, min_count=3, threshold=0.0) == expected

@@ -164,7 +164,7 @@ def test_workers_keeping_batches_on_disk_give_the_same_units_and_leave_nothing(f
 
     one = preprocess(five_seeds, PreprocessConfig(), workers=1)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    monkeypatch.setattr(pipeline, "SPILL_CHARS", 0)  # texts read from disk, coded batches in memory
+    monkeypatch.setattr(pipeline, "SPILL_CHARS", 0)  # texts and tagged batches on disk, joined ones in memory
     assert preprocess(five_seeds, PreprocessConfig(), workers=2) == one
     monkeypatch.setattr(pipeline, "CODES_ON_DISK_CHARS", 0)  # both on disk
     assert preprocess(five_seeds, PreprocessConfig(), workers=2) == one
@@ -345,3 +345,24 @@ def test_a_phrase_joined_from_two_splits_stands_for_the_more_frequent_one(first,
     parts = {p.parts[:2] for p in learn_phrases([one] * first + [two] * second + noise, min_count=5)
              if p.text.startswith("恢刺法")}
     assert parts == ({("恢刺", "法")} if second > first else {("恢", "刺法")})
+
+
+@pytest.mark.parametrize("settings", [{}, {"phrase_min_count": 3, "phrase_threshold": 0.3, "unit": "paragraph"}])
+def test_the_coded_steps_give_the_units_of_the_list_based_functions(five_seeds, monkeypatch, settings):
+    """Phrases learned, joined and filtered over integer codes (in batches of 7 documents here)
+    give exactly what the list-based reference functions give over the same tagged documents."""
+    from topiclab.preprocess import pipeline, tag_corpus
+    from topiclab.preprocess.filters import Decider, corpus_phrases, filter_sequences, user_stopwords
+    from topiclab.preprocess.phrases import SequenceStore
+    from topiclab.preprocess.units import make_units
+
+    config = PreprocessConfig(**settings)
+    tagged = tag_corpus(list(five_seeds.texts), config)
+    decide = Decider(config, user_stopwords(config))
+    seqs = decide.sequences(tagged)
+    phrases = corpus_phrases(config, SequenceStore(seqs))
+    kept, removed = filter_sequences(seqs, phrases, decide)
+    expected = make_units(five_seeds.doc_ids, [len(doc) for doc in tagged], kept, config, removed, phrases)
+    monkeypatch.setattr(pipeline, "CODED_DOCS", 7)
+    assert pipeline._finish(five_seeds.doc_ids, tagged, config) == expected
+    assert len(expected.phrases) > 10 and expected.removed["stopword"] > 0

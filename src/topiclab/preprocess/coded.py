@@ -91,6 +91,8 @@ class Lexicon:
         if code is None:
             code = self._codes[key] = len(self.texts)
             if word not in self._word_ids:
+                # a pair of word ids is packed into one int64 (see _PAIR)
+                assert len(self.words) < _PAIR, "more than 2**31 distinct words in one process"
                 self._word_ids[word] = len(self.words)
                 self.words.append(word)
             reason = self.decide[word, tag]

@@ -135,8 +135,8 @@ def digests(keys: Iterable[str]) -> np.ndarray:
 
     Example:
         >>> d = digests(["各位代表：", "各位代表：", "谢谢。"])
-        >>> d.dtype.name, d[0] == d[1], d[0] == d[2]
-        ('uint64', np.True_, np.False_)
+        >>> d.dtype.name, bool(d[0] == d[1]), bool(d[0] == d[2])
+        ('uint64', True, False)
     """
     return np.frombuffer(b"".join(blake2b(k.encode(), digest_size=8).digest() for k in keys), dtype="<u8")
 
@@ -160,7 +160,7 @@ def digest_counts(key_sets: Iterable[set[str]], block: int = 200_000) -> Tally:
                 pending = []
         yield digests(pending)
 
-    return Tally.of(blocks())
+    return Tally.of(blocks(), dtype=np.uint64)
 
 
 def keys_with(key_sets: Iterable[set[str]], wanted: frozenset[int]) -> Counter[str]:

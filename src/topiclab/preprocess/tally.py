@@ -26,11 +26,13 @@ class Tally:
     counts: np.ndarray
 
     @classmethod
-    def of(cls, blocks: Iterable[np.ndarray]) -> Tally:
-        """Every key of ``blocks`` counted (each block made distinct before they are merged)."""
-        parts = [np.unique(block, return_counts=True) for block in blocks]
+    def of(cls, blocks: Iterable[np.ndarray], dtype: type = np.int64) -> Tally:
+        """Every key of ``blocks`` counted (each block made distinct before they are merged), as
+        ``dtype``: int64 and uint64 keys mixed would silently become inexact floats."""
+        parts: list[tuple[np.ndarray, np.ndarray]] = [
+            np.unique(block.astype(dtype, copy=False), return_counts=True) for block in blocks]
         if not parts:
-            return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+            return cls(np.zeros(0, dtype=dtype), np.zeros(0, dtype=np.int64))
         keys, where = np.unique(np.concatenate([k for k, _ in parts]), return_inverse=True)
         counts = np.bincount(where, weights=np.concatenate([c for _, c in parts]), minlength=len(keys))
         return cls(keys, counts.astype(np.int64))

@@ -101,7 +101,7 @@ class _Batches:
 
 class _Held:
     """What one worker keeps: its batches' texts, their pages while boilerplate is counted, and
-    their sequences, as tagged and as joined so far."""
+    their tokens as codes (:mod:`topiclab.preprocess.coded`), as tagged and as joined so far."""
 
     def __init__(self, segmenter: Segmenter, norm: dict[str, Any], config: PreprocessConfig,
                  stop: frozenset[str], folder: str | None, codes_on_disk: bool,
@@ -156,7 +156,7 @@ class _Held:
         return keys_with(self._page_keys(idxs, step, repeated), wanted)
 
     def _joined(self, idx: int) -> Coded:
-        # until phrases are joined, the joined sequences are the tagged ones: stored once
+        # until phrases are joined, the joined batches are the tagged ones: stored once
         return self.store.get("joined" if self.store.has("joined", idx) else "base", idx)
 
     def tag(self, idx: int, shared: tuple[bool, Repeats | None]) -> Any:
@@ -171,7 +171,7 @@ class _Held:
             del self.texts[idx]
         else:
             assert self.folder is not None
-            os.remove(_texts_path(self.folder, idx))  # tagged: its sequences are stored now
+            os.remove(_texts_path(self.folder, idx))  # tagged: its codes are stored now
         docs = self.tagger.tag_batch(texts)
         self.store.put("base", idx, self.lexicon.encode(docs))
         return ([len(doc) for doc in docs], compress_tagged(docs) if keep_tagged else None,
@@ -215,8 +215,8 @@ def _texts_path(folder: str, idx: int) -> str:
 
 
 def _serve(conn: Connection, *args: Any) -> None:
-    # the worker holds millions of token lists and makes no reference cycles: the cyclic
-    # collector would rescan them all every few thousand allocations (a quarter of the time)
+    # tagging and cutting make millions of short-lived lists and no reference cycles: the cyclic
+    # collector would rescan its memo tables and lexicon every few thousand allocations
     gc.disable()
     held = _Held(*args)
     while True:
@@ -257,12 +257,13 @@ class Team:
         self.cleaner = cleaner
         self._conns: list[Connection] = []
         self._procs = []
+        # dictionaries and stopword files are read once, here: a bad file fails before any worker
+        # starts (and before the folder below is made)
+        segmenter, stop = build_segmenter(config), user_stopwords(config)
         # a large corpus: the workers read their texts (``spill``) and keep their coded batches
         # (``codes_on_disk``) on disk, in a folder removed on exit
         self.spill = tempfile.mkdtemp(prefix="topiclab-batches-") if spill or codes_on_disk else None
-        # dictionaries and stopword files are read once, here: a bad file fails before any worker starts
-        settings = (build_segmenter(config), norm_options(config), config, user_stopwords(config), self.spill,
-                    codes_on_disk)
+        settings = (segmenter, norm_options(config), config, stop, self.spill, codes_on_disk)
         if spill and self.spill is not None:
             for i, batch in enumerate(batches):
                 with open(_texts_path(self.spill, i), "wb") as f:
@@ -371,7 +372,7 @@ class Team:
 
 
 class TeamStore:
-    """The sequences the team holds, as phrase learning sees them (see ``SequenceStore``)."""
+    """The batches the team holds, as phrase learning sees them (see ``SequenceStore``)."""
 
     def __init__(self, team: Team) -> None:
         self.team = team
