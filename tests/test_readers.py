@@ -156,3 +156,21 @@ def test_a_jsonl_file_of_many_blocks_reads_every_line_and_reports_a_bad_one(tmp_
     path.write_text("\n".join([*(json.dumps(r, ensure_ascii=False) for r in rows[:8]), "{broken"]), encoding="utf-8")
     with pytest.raises(InputError, match=r"docs\.jsonl:9: not valid JSON"):
         read_source(path)
+
+
+def test_a_corpus_with_infinite_or_nan_metadata_is_written_as_strict_json(tmp_path):
+    """Python's json reads NaN and Infinity, which JSON has not: written back, NaN is left out as
+    missing and an infinity is the string "Infinity", so any JSON reader takes the file (found by
+    tests/test_fuzz.py)."""
+    src = tmp_path / "input.jsonl"
+    src.write_text('{"doc_id": "a", "text": "上海", "meta": {"score": Infinity, "rank": -Infinity, "x": NaN}}\n',
+                   encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    write_jsonl(load_corpus(src, region_col="score"), out)
+
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+
+    record = json.loads(out.read_text(encoding="utf-8"), parse_constant=refuse)
+    assert record["meta"]["score"] == "Infinity" and record["meta"]["rank"] == "-Infinity"
+    assert record["meta"].get("x") is None

@@ -18,6 +18,7 @@ import contextlib
 import ctypes
 import errno
 import json
+import math
 import os
 import re
 import shutil
@@ -106,11 +107,32 @@ LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "
 def json_line(value: Any, default: Any = None) -> str:
     """``value`` as one line of JSON (UTF-8 text kept readable), safe for any line-based reader.
 
+    Always strict JSON: NaN is written as null and an infinity as the string "Infinity".
+
     Example:
         >>> json_line({"text": "上海\u2028浙江"})
         '{"text": "上海\\\\u2028浙江"}'
+        >>> json_line({"x": float("inf"), "y": float("nan")})
+        '{"x": "Infinity", "y": null}'
     """
-    return json.dumps(value, ensure_ascii=False, default=default).translate(LINE_BREAKS)
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=default, allow_nan=False)
+    except ValueError:  # NaN or an infinity (Python's json reads them): JSON has neither
+        text = json.dumps(_finite(value), ensure_ascii=False, default=default, allow_nan=False)
+    return text.translate(LINE_BREAKS)
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN as None (missing) and infinities as the strings "Infinity" and "-Infinity"."""
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():  # a numpy scalar
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if value != value else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def read_manifest(folder: Path) -> dict[str, Any] | None:
