@@ -39,11 +39,6 @@ class Coded:
     codes: np.ndarray
     starts: np.ndarray
 
-    @property
-    def n_paragraphs(self) -> int:
-        """How many paragraphs the batch holds."""
-        return len(self.starts) - 1
-
 
 class _BaseCodes(dict):  # type: ignore[type-arg,unused-ignore]
     """(word, tag) -> code of a tagged token, whose may-join flag comes from the decider."""
@@ -76,13 +71,11 @@ class Lexicon:
         self._word_ids: dict[str, int] = {}
         self.words: list[str] = []  # by word id
         self.texts: list[str] = []  # the word of each code
-        self._word: list[int] = []
-        self._flag: list[bool] = []
-        self._reason: list[int] = []
         self.reasons: list[str] = [""]  # by reason id; 0 keeps the token
-        self._store: tuple[np.ndarray, np.ndarray, np.ndarray] = (
-            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64))
-        self._built = 0  # codes copied into the arrays so far
+        # by code: word id, may-join flag, reason id; grown by doubling (codes are added a few a batch)
+        self._word = np.zeros(1024, dtype=np.int64)
+        self._flag = np.zeros(1024, dtype=bool)
+        self._reason = np.zeros(1024, dtype=np.int64)
 
     def code(self, word: str, tag: str, flag: bool) -> int:
         """The code of a token (numbered now if new)."""
@@ -98,10 +91,13 @@ class Lexicon:
             reason = self.decide[word, tag]
             if reason not in self.reasons:
                 self.reasons.append(reason)
+            if code == len(self._word):
+                self._word, self._flag, self._reason = (np.resize(a, 2 * code)
+                                                        for a in (self._word, self._flag, self._reason))
             self.texts.append(word)
-            self._word.append(self._word_ids[word])
-            self._flag.append(flag)
-            self._reason.append(self.reasons.index(reason))
+            self._word[code] = self._word_ids[word]
+            self._flag[code] = flag
+            self._reason[code] = self.reasons.index(reason)
         return code
 
     def word_id(self, word: str) -> int | None:
@@ -109,18 +105,9 @@ class Lexicon:
         return self._word_ids.get(word)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """By code: word id, may-join flag, reason id (views of arrays grown as codes are added)."""
-        n, built = len(self.texts), self._built
-        if n > built:
-            if n > len(self._store[0]):  # doubling: adding a few codes a batch copies rarely
-                size = max(2 * n, 1024)
-                self._store = tuple(np.resize(a, size) for a in self._store)  # type: ignore[assignment]
-            self._store[0][built:n] = self._word[built:n]
-            self._store[1][built:n] = self._flag[built:n]
-            self._store[2][built:n] = self._reason[built:n]
-            self._built = n
-        word, flag, reason = self._store
-        return word[:n], flag[:n], reason[:n]
+        """By code: word id, may-join flag, reason id (views: codes added later are not in them)."""
+        n = len(self.texts)
+        return self._word[:n], self._flag[:n], self._reason[:n]
 
     def encode(self, docs: Iterable[Tagged]) -> Coded:
         """Every paragraph of ``docs`` as codes, in order."""
