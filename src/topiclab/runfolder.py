@@ -52,6 +52,7 @@ import pandas as pd
 from topiclab._io import atomic_dir
 from topiclab.config import ModelConfig
 from topiclab.corpus import Corpus, write_jsonl
+from topiclab.csv_out import write_fixed6_csv
 from topiclab.curation import write_labels_file
 from topiclab.errors import InputError, TopiclabError
 from topiclab.models.seeding import seed_ranks
@@ -110,9 +111,9 @@ def write_run(fit: FitRun, out: Path, *, overwrite: bool = False, embed: Corpus 
     protect = fit.config.input_files() if embed is None else []
     with atomic_dir(out, overwrite=overwrite, kind="run", protect=protect) as tmp:
         fit.result.topics_frame(30).to_csv(tmp / "topics.csv", index=False, float_format="%.6f", lineterminator="\n")
-        fit.doc_topics().to_csv(tmp / "doc_topics.csv", index=False, float_format="%.6f", lineterminator="\n")
+        write_fixed6_csv(fit.doc_topics(), tmp / "doc_topics.csv")
         if fit.config.preprocess.unit != "document":
-            fit.unit_topics().to_csv(tmp / "unit_topics.csv", index=False, float_format="%.6f", lineterminator="\n")
+            write_fixed6_csv(fit.unit_topics(), tmp / "unit_topics.csv")
         _dump(tmp / "metrics.json", fit.metrics)
         config = fit.config
         if embed is not None:

@@ -22,10 +22,22 @@ def write_units_jsonl(units: Units, path: Path | str) -> None:
         >>> out.read_text(encoding="utf-8")
         '{"unit_id": "a", "doc_id": "a", "tokens": ["集成电路", "产业"]}\\n'
     """
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every line
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    tokens = units.tokens
+    # each distinct word is encoded once, and a line is put together from the encoded words: the
+    # same text as encoding the line's object, at a fraction of the cost for millions of tokens
+    words = [encode(t).translate(LINE_BREAKS) for t in tokens.terms]
+    offsets = tokens.offsets.tolist()
+    unit_ids, doc_ids = units.unit_ids, units.doc_ids
     with atomic_file(Path(path)) as fh:
-        fh.writelines(encode({"unit_id": uid, "doc_id": did, "tokens": list(toks)}).translate(LINE_BREAKS) + "\n"
-                      for uid, did, toks in zip(units.unit_ids, units.doc_ids, units.tokens))
+        for first, end in tokens.blocks():
+            base = offsets[first]
+            block = list(map(words.__getitem__, tokens.ids[base:offsets[end]].tolist()))
+            fh.writelines(
+                f'{{"unit_id": {encode(unit_ids[r]).translate(LINE_BREAKS)}, '
+                f'"doc_id": {encode(doc_ids[r]).translate(LINE_BREAKS)}, '
+                f'"tokens": [{", ".join(block[offsets[r] - base:offsets[r + 1] - base])}]}}\n'
+                for r in range(first, end))
 
 
 def write_phrases_tsv(units: Units, path: Path | str) -> None:
