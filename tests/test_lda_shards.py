@@ -75,6 +75,16 @@ def test_the_chain_stops_when_converged_unless_told_how_long():
     assert LDA(4, random_state=1, max_iter=230).fit(X).n_iter_ == 230
 
 
+def test_a_looser_tolerance_stops_the_chain_sooner_and_is_recorded(tmp_path: Path):
+    X, _ = planted_counts()
+    default, loose = LDA(4, random_state=1).fit(X).n_iter_, LDA(4, random_state=1, tol=0.05).fit(X).n_iter_
+    assert loose < default and loose == 100  # the fewest sweeps the rule allows
+    texts = ["，".join(THEMES[i % 4][j % 5] for j in range(i, i + 12)) + "。" for i in range(40)]
+    fit = topiclab.fit(texts, model="lda", k=4, seed=2, tol=0.05, cache=False, generic=False)
+    assert fit.model.estimator.n_iter_ == 100
+    assert "tol = 0.05" in (fit.save(tmp_path / "run") / "config.toml").read_text(encoding="utf-8")
+
+
 def test_runs_record_their_shards_and_workers_do_not_change_the_result(tmp_path: Path):
     texts = ["，".join(THEMES[i % 4][j % 5] for j in range(i, i + 12)) + "。" for i in range(40)]
     one = topiclab.fit(texts, model="lda", k=4, seed=2, shards=2, workers=1, cache=False, generic=False)
@@ -90,6 +100,9 @@ def test_runs_record_their_shards_and_workers_do_not_change_the_result(tmp_path:
     (["--model", "nmf", "--shards", "2"], "model.shards 2 applies to LDA with backend tomotopy"),
     (["--model", "lda", "--backend", "sklearn", "--shards", "4"], "applies to LDA with backend tomotopy"),
     (["--model", "lda", "--shards", "-1"], "model.shards must be"),
+    (["--model", "nmf", "--set", "model.tol=0.01"], "model.tol 0.01 applies to LDA with backend tomotopy"),
+    (["--model", "lda", "--backend", "gensim", "--set", "model.tol=0.01"], "applies to LDA with backend tomotopy"),
+    (["--model", "lda", "--set", "model.tol=-1"], "model.tol must be"),
 ])
 def test_shards_are_refused_in_one_line(args: list[str], message: str, capsys, tmp_path: Path):
     assert main(["fit", "--quiet", "--no-cache", "--out", str(tmp_path / "run"), *args]) == 2

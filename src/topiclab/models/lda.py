@@ -38,7 +38,9 @@ class LDA(CountModel):
     ``seed_topics``: ``{topic: [column, ...]}``, seed words (by column) drawn into their topic by a
     word prior (tomotopy only; :mod:`topiclab.models.seeding`). ``shards``: tomotopy samples in
     this many fixed shards, one thread each: the same result for a seed and a shard count on any
-    machine; without ``max_iter`` it stops when the chain has converged (at most 500 sweeps).
+    machine; without ``max_iter`` it stops when the chain has converged (at most 500 sweeps): when
+    its per-word log-likelihood gained less than ``tol`` (relative; ``None``: 0.001) over its last 50
+    sweeps, tomotopy only (``bench/lda_sweeps.py`` measures the trade).
     ``verbose``: a progress bar on stderr.
 
     Fitted attributes: ``components_`` (k x terms, rows sum to 1), ``doc_topic_`` (units x k,
@@ -54,10 +56,12 @@ class LDA(CountModel):
 
     def __init__(self, n_components: int = 10, *, backend: str = "tomotopy", alpha: float | str | None = None,
                  eta: float | None = None, max_iter: int | None = None, random_state: int = 0,
-                 seed_topics: dict[int, list[int]] | None = None, shards: int = 1, verbose: bool = False) -> None:
+                 seed_topics: dict[int, list[int]] | None = None, shards: int = 1, tol: float | None = None,
+                 verbose: bool = False) -> None:
         self.n_components = n_components
         self.seed_topics = seed_topics
         self.shards = shards
+        self.tol = tol
         self.verbose = verbose
         self.backend = backend
         self.alpha = alpha
@@ -78,6 +82,11 @@ class LDA(CountModel):
             check_number(self.eta, "eta", low=0, open_low=True)
         check_max_iter(self.max_iter)
         check_int(self.shards, "shards", minimum=1, maximum=MAX_SHARDS)
+        if self.tol is not None:
+            check_number(self.tol, "tol", low=0, open_low=True)
+            if self.backend != "tomotopy":
+                raise ConfigError(f"tol applies to LDA backend 'tomotopy' (the sampler's stopping rule), not "
+                                  f"{self.backend!r}; leave it out")
         if self.shards > 1 and self.backend != "tomotopy":
             raise ConfigError(f"{self.shards} shards need LDA backend 'tomotopy' (a sharded sampler); "
                               "leave --backend out")
@@ -98,7 +107,7 @@ class LDA(CountModel):
         fitted = adapter.fit(counts, k=int(self.n_components), alpha=self.alpha, eta=self.eta,
                              max_iter=self.max_iter, seed=int(self.random_state),
                              seed_topics={int(t): [int(j) for j in c] for t, c in (self.seed_topics or {}).items()},
-                             shards=int(self.shards), progress=bool(self.verbose))
+                             shards=int(self.shards), tol=self.tol, progress=bool(self.verbose))
         self.model_ = adapter
         self.components_ = rows_to_one(fitted.topic_term)
         self.doc_topic_ = rows_to_one(fitted.doc_topic)

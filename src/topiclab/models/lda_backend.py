@@ -35,12 +35,13 @@ class LDABackend(Protocol):
 
     def fit(self, counts: sp.csr_matrix, *, k: int, alpha: Any, eta: float | None, max_iter: int | None,
             seed: int, seed_topics: dict[int, list[int]] | None = None, shards: int = 1,
-            progress: bool = False) -> BackendFit:
+            tol: float | None = None, progress: bool = False) -> BackendFit:
         """Fit on ``counts``; ``alpha``/``eta``/``max_iter`` ``None``: the backend's default.
 
         ``seed_topics``: topic -> columns (seed words) drawn to that topic by a word prior.
         ``shards``: the sampler's fixed partition (tomotopy only, checked by the estimator; the
-        result depends on it, never on the machine). ``progress``: a bar on stderr.
+        result depends on it, never on the machine). ``tol``: the sampler's stopping tolerance
+        without ``max_iter`` (tomotopy only; ``None``: its default). ``progress``: a bar on stderr.
         """
         ...
 

@@ -29,7 +29,7 @@ class SklearnLDA:
 
     def fit(self, counts: sp.csr_matrix, *, k: int, alpha: Any, eta: float | None, max_iter: int | None,
             seed: int, seed_topics: dict[int, list[int]] | None = None, shards: int = 1,
-            progress: bool = False) -> BackendFit:
+            tol: float | None = None, progress: bool = False) -> BackendFit:
         if seed_topics:
             raise ConfigError("seeded topics need LDA backend 'tomotopy' (word priors); leave --backend out")
         from sklearn.decomposition import LatentDirichletAllocation

@@ -49,18 +49,22 @@ def auto_shards(n_tokens: float) -> int:
     return 1 if n_tokens < AUTO_SHARD_TOKENS else AUTO_SHARDS
 
 
-def converged(ll_per_word: list[float]) -> bool:
-    """Whether a chain whose per-word log-likelihood after each block is ``ll_per_word`` has converged.
+def converged(ll_per_word: list[float], tol: float = TOL) -> bool:
+    """Whether a chain whose per-word log-likelihood after each block is ``ll_per_word`` has converged:
+    its last ``WINDOW`` sweeps gained less than ``tol`` (relative) on the ``WINDOW`` before.
 
     Example:
         >>> converged([-9.0] * 5 + [-8.0] * 5), converged([-8.0] * 15)
+        (False, True)
+        >>> trace = [-9.0] * 5 + [-8.95] * 5
+        >>> converged(trace), converged(trace, tol=0.01)
         (False, True)
     """
     blocks = WINDOW // BLOCK
     if len(ll_per_word) * BLOCK < max(MIN_SWEEPS, 2 * WINDOW):
         return False
     last, before = np.mean(ll_per_word[-blocks:]), np.mean(ll_per_word[-2 * blocks:-blocks])
-    return bool(last - before < TOL * abs(before))
+    return bool(last - before < tol * abs(before))
 
 
 def unit_words(counts: sp.csr_matrix) -> Iterator[list[str]]:
@@ -71,8 +75,9 @@ def unit_words(counts: sp.csr_matrix) -> Iterator[list[str]]:
         >>> list(unit_words(sp.csr_matrix([[2.0, 0.0, 1.0], [0.0, 0.0, 0.0]])))
         [['0', '0', '2'], []]
     """
-    for a, b in zip(counts.indptr[:-1], counts.indptr[1:]):
-        yield [str(j) for j, c in zip(counts.indices[a:b].tolist(), counts.data[a:b].tolist()) for _ in range(int(c))]
+    names = [str(j) for j in range(counts.shape[1])]  # one string a column, shared by its every token
+    for a, b in zip(counts.indptr[:-1].tolist(), counts.indptr[1:].tolist()):
+        yield [w for j, c in zip(counts.indices[a:b].tolist(), counts.data[a:b].tolist()) for w in [names[j]] * int(c)]
 
 
 def _warn_fractions(counts: sp.csr_matrix) -> None:
@@ -93,7 +98,7 @@ class TomotopyLDA:
 
     def fit(self, counts: sp.csr_matrix, *, k: int, alpha: Any, eta: float | None, max_iter: int | None,
             seed: int, seed_topics: dict[int, list[int]] | None = None, shards: int = 1,
-            progress: bool = False) -> BackendFit:
+            tol: float | None = None, progress: bool = False) -> BackendFit:
         try:
             import tomotopy
         except ImportError:
@@ -111,7 +116,7 @@ class TomotopyLDA:
                 prior[topic] = strength
                 model.set_word_prior(str(j), prior)
         self.model = model
-        self._train(max_iter, shards, progress)
+        self._train(max_iter, shards, TOL if tol is None else tol, progress)
         order = [int(w) if w != EMPTY else -1 for w in model.used_vocabs]
         keep = [i for i, j in enumerate(order) if j >= 0]
         topic_term = np.zeros((k, counts.shape[1]))
@@ -120,7 +125,7 @@ class TomotopyLDA:
         doc_topic = np.array([d.get_topic_dist() for d in model.docs])
         return BackendFit(topic_term, doc_topic, self.priors(alpha0, eta0), int(model.global_step))
 
-    def _train(self, max_iter: int | None, shards: int, progress: bool) -> None:
+    def _train(self, max_iter: int | None, shards: int, tol: float, progress: bool) -> None:
         import tomotopy
         from tqdm import tqdm
 
@@ -136,7 +141,7 @@ class TomotopyLDA:
                 bar.update(min(BLOCK, total - done))
                 trace.append(float(self.model.ll_per_word))
                 bar.set_postfix_str(f"log-lik/word {trace[-1]:.4f}", refresh=False)
-                if not max_iter and converged(trace):
+                if not max_iter and converged(trace, tol):
                     break
 
     def priors(self, alpha0: Any, eta0: Any) -> Priors:
