@@ -150,3 +150,25 @@ def test_sweep_rejects_a_bad_range(tmp_path: Path):
     res = subprocess.run([sys.executable, "-m", "topiclab.cli", "sweep", "--k", "9:3", "--out", str(tmp_path / "s")],
                          capture_output=True, text=True, check=False)
     assert res.returncode == 2 and "expected start:stop:step" in res.stderr
+
+
+@pytest.mark.parametrize("one_unit_each", [True, False])
+def test_documents_proportions_are_their_units_weighted_by_tokens(one_unit_each: bool):
+    """A unit a document (summed without grouping) or several (grouped): the same table as pandas'
+    weighted group sum, NaN for a document without tokens."""
+    import numpy as np
+
+    from topiclab.pipeline import units_to_documents
+
+    rng = np.random.default_rng(3)
+    n = 400
+    theta = rng.dirichlet([0.1] * 50, n)  # 50 topics: a row summed pairwise would differ in its last bits
+    lengths = rng.integers(0, 40, n)
+    lengths[:3], lengths[3:] = 0, np.maximum(lengths[3:], 1)
+    doc_ids = [f"d{i}" for i in range(n)] if one_unit_each else [f"d{i // 3}" for i in range(n)]
+    units = pd.DataFrame(theta, columns=[f"topic_{i}" for i in range(50)])
+    weighted = units.mul(lengths.tolist(), axis=0).groupby(doc_ids, sort=False).sum()
+    expected = weighted.div(weighted.sum(axis=1), axis=0).rename_axis("doc_id")
+    got = units_to_documents(theta, doc_ids, lengths.tolist())
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert got.isna().all(axis=1).sum() == (3 if one_unit_each else 1)  # the documents without tokens

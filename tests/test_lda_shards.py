@@ -75,6 +75,17 @@ def test_the_chain_stops_when_converged_unless_told_how_long():
     assert LDA(4, random_state=1, max_iter=230).fit(X).n_iter_ == 230
 
 
+def test_an_estimator_pickled_before_the_tolerance_existed_still_loads_and_applies():
+    import pickle
+
+    X, _ = planted_counts(n=60)
+    old = LDA(4, random_state=1, max_iter=20).fit(X)
+    del old.__dict__["tol"]  # as pickled by a version without the setting
+    loaded = pickle.loads(pickle.dumps(old))
+    assert loaded.get_params()["tol"] is None
+    assert np.array_equal(loaded.transform(X[:5]), old.transform(X[:5]))
+
+
 def test_a_looser_tolerance_stops_the_chain_sooner_and_is_recorded(tmp_path: Path):
     X, _ = planted_counts()
     default, loose = LDA(4, random_state=1).fit(X).n_iter_, LDA(4, random_state=1, tol=0.05).fit(X).n_iter_

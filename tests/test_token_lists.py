@@ -13,6 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from topiclab import evaluate
+from topiclab.compare_runs import tokens_by_document
+from topiclab.document_tokens import DocumentTokens
 from topiclab.preprocess import PreprocessConfig, preprocess
 from topiclab.preprocess.token_lists import TokenLists
 from topiclab.preprocess.units import Units
@@ -112,3 +114,16 @@ def test_units_gathered_by_document_are_each_documents_tokens_in_order(seed):
     for doc_id, toks in zip(shuffled.doc_ids, shuffled.tokens):
         again.setdefault(doc_id, []).extend(toks)
     assert units_by_document(shuffled) == list(again.values())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d"]), st.lists(st.sampled_from(["上海", "宁波", "张江"]),
+                                                                          max_size=4)), max_size=12))
+def test_document_tokens_read_as_the_dict_of_lists_they_replace(units: list[tuple[str, list[str]]]):
+    """Units of a document together or apart (in a table sorted otherwise), empty ones, pickled."""
+    doc_ids, lists = [d for d, _ in units], [t for _, t in units]
+    expected = tokens_by_document(doc_ids, lists)
+    tokens = DocumentTokens(doc_ids, TokenLists.of(lists))
+    assert dict(tokens) == expected and list(tokens) == list(expected)  # first-seen order
+    assert tokens.lengths([*expected, "unknown"]).tolist() == [len(t) for t in expected.values()] + [0]
+    assert tokens.get("unknown") is None and dict(pickle.loads(pickle.dumps(tokens))) == expected

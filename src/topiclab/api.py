@@ -29,10 +29,11 @@ import pandas as pd
 from topiclab._io import atomic_dir, check_destination
 from topiclab.apply import FittedModel, load_model
 from topiclab.compare_extra import draws_for
-from topiclab.compare_runs import Comparison, compare_documents, load_run_table, tokens_by_document
+from topiclab.compare_runs import Comparison, compare_documents, load_run_table
 from topiclab.config import FitConfig
 from topiclab.corpus import Corpus, assign_regions, corpus_from_data
 from topiclab.curation import resolve_labels, seeded_names
+from topiclab.document_tokens import DocumentTokens
 from topiclab.errors import ConfigError, InputError
 from topiclab.model_effects import by_document
 from topiclab.models.result import Priors, load_result
@@ -51,14 +52,16 @@ class Result:
 
     ``metrics``: coherence and the other figures of ``metrics.json``; ``topics``: the top 30
     terms of each topic (``topic, rank, term, weight``); ``model``: the fitted estimator with the
-    run's preprocessing (:meth:`transform`); ``run``: the in-memory fit (None for a loaded run).
+    run's preprocessing (:meth:`transform`); ``run``: the in-memory fit (None for a loaded run);
+    ``tokens``: each document's tokens, read like a dict of lists (after a fit, a
+    :class:`~topiclab.document_tokens.DocumentTokens` that makes a document's list when asked).
     """
 
     config: FitConfig
     metrics: dict[str, Any]
     topics: pd.DataFrame
     documents: pd.DataFrame
-    tokens: dict[str, list[str]]
+    tokens: Mapping[str, list[str]]
     topic_term: np.ndarray
     terms: tuple[str, ...]
     params: dict[str, Any]
@@ -204,9 +207,9 @@ def fit(
     prepared = prepare(config, corpus=corpus, progress=progress, cache_dir=cache_dir)
     run = fit_prepared(prepared, config, progress=progress)
     documents = run.doc_topics()
-    tokens = tokens_by_document(run.units.doc_ids, run.units.tokens)
+    tokens = DocumentTokens(run.units.doc_ids, run.units.tokens)
     documents.insert(list(documents.columns).index("dominant_topic"), "n_tokens",
-                     [len(tokens.get(d, [])) for d in documents["doc_id"]])
+                     tokens.lengths(documents["doc_id"].tolist()))
     model_ = FittedModel(run.estimator, run.vocabulary, replace(run.config.preprocess, phrase_file=None),
                          phrases_to_tsv(run.units.phrases) if run.config.preprocess.phrases else "",
                          tuple(text for reason, text, _ in run.units.page_lines if reason in REPEATED_REASONS))

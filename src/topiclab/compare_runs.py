@@ -21,7 +21,7 @@ share of the corpus.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,7 +140,7 @@ class Comparison:
 
 
 def compare_documents(
-    frame: pd.DataFrame, tokens: dict[str, list[str]], topic_term: Any, terms: Sequence[str], *, by: str = "region",
+    frame: pd.DataFrame, tokens: Mapping[str, list[str]], topic_term: Any, terms: Sequence[str], *, by: str = "region",
     alpha: float | np.ndarray | None = None, labels: dict[int, str] | None = None, ci: float = 0.95, n_boot: int = 2000,
     seed: int = 0, min_docs: int = 5, covariates: Sequence[str] = (), reference: str | None = None,
     source: Path | None = None, curation: Curation | None = None, model_draws: tuple[np.ndarray, Design] | None = None,

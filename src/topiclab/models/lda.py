@@ -54,6 +54,8 @@ class LDA(CountModel):
         ((2, 3), True, 0.5)
     """
 
+    tol: float | None = None  # what an estimator pickled before this setting existed stopped with
+
     def __init__(self, n_components: int = 10, *, backend: str = "tomotopy", alpha: float | str | None = None,
                  eta: float | None = None, max_iter: int | None = None, random_state: int = 0,
                  seed_topics: dict[int, list[int]] | None = None, shards: int = 1, tol: float | None = None,

@@ -142,28 +142,48 @@ class TokenLists(Sequence[tuple[str, ...]]):
             yield row, end
             row = end
 
-    def counts_by_list(self, columns: np.ndarray, n_columns: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Count each list's tokens by ``columns[term id]`` (``-1``: not counted): ``(rows, cols,
-        counts)`` of the non-zero cells, ordered by row, then column.
+    def cells(self, columns: np.ndarray, n_columns: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Count each list's tokens by ``columns[term id]`` (``-1``: not counted), a block of lists at a
+        time: ``(rows, cols, counts)`` of each block's non-zero cells (int64), ordered by row, then column.
 
         Example:
             >>> t = TokenLists.of([["b", "a", "b"], ["c"]])
-            >>> [x.tolist() for x in t.counts_by_list(np.array([1, 0, -1]), 2)]
-            [[0, 0], [0, 1], [1, 2]]
+            >>> [[x.tolist() for x in block] for block in t.cells(np.array([1, 0, -1]), 2)]
+            [[[0, 0], [0, 1], [1, 2]]]
         """
-        rows, cols, counts = [], [], []
         for first, end in self.blocks():
             lo, hi = self.offsets[first], self.offsets[end]
             col = columns[self.ids[lo:hi]].astype(np.int64)
             row = np.repeat(np.arange(first, end, dtype=np.int64), np.diff(self.offsets[first : end + 1]))
             keep = col >= 0
             cells, n = np.unique(row[keep] * n_columns + col[keep], return_counts=True)
-            rows.append(cells // n_columns)
-            cols.append(cells % n_columns)
-            counts.append(n)
-        if not rows:
+            yield cells // n_columns, cells % n_columns, n
+
+    def counts_by_list(self, columns: np.ndarray, n_columns: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All of :meth:`cells` at once: ``(rows, cols, counts)`` of the non-zero cells.
+
+        Example:
+            >>> t = TokenLists.of([["b", "a", "b"], ["c"]])
+            >>> [x.tolist() for x in t.counts_by_list(np.array([1, 0, -1]), 2)]
+            [[0, 0], [0, 1], [1, 2]]
+        """
+        blocks = list(self.cells(columns, n_columns))
+        if not blocks:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
-        return np.concatenate(rows), np.concatenate(cols), np.concatenate(counts)
+        return tuple(np.concatenate(part) for part in zip(*blocks))  # type: ignore[return-value]
+
+    def list_frequencies(self, columns: np.ndarray, n_columns: int) -> np.ndarray:
+        """In how many lists each column occurs (``columns`` as in :meth:`cells`), counted a block at
+        a time: no array of every cell.
+
+        Example:
+            >>> TokenLists.of([["b", "a", "b"], ["b"]]).list_frequencies(np.array([0, 1]), 2).tolist()  # b, a
+            [2, 1]
+        """
+        out = np.zeros(n_columns, dtype=np.int64)
+        for _, cols, _ in self.cells(columns, n_columns):
+            out += np.bincount(cols, minlength=n_columns)
+        return out
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, TokenLists):

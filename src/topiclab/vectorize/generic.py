@@ -117,7 +117,7 @@ def _generic_in_arrays(documents: TokenLists, min_share: float, max_ridf: float,
     same words, without a Python object a token."""
     n_terms = len(documents.terms)
     every = np.arange(n_terms)
-    in_docs = np.bincount(documents.counts_by_list(every, max(1, n_terms))[1], minlength=n_terms)
+    in_docs = documents.list_frequencies(every, max(1, n_terms))[:n_terms]
     # a term id's column among the widespread words, -1 for the rest
     wide = (in_docs >= min_share * len(documents)) & ~np.isin(np.asarray(documents.terms, dtype=object),
                                                               list(keep))

@@ -90,8 +90,7 @@ def document_frequencies(token_lists: Sequence[Sequence[str]]) -> dict[str, int]
     """
     if isinstance(token_lists, TokenLists):
         every = np.arange(len(token_lists.terms))
-        _, ids, _ = token_lists.counts_by_list(every, max(1, every.size))
-        freq = np.bincount(ids, minlength=every.size)
+        freq = token_lists.list_frequencies(every, max(1, every.size))
         return {t: int(c) for t, c in zip(token_lists.terms, freq.tolist()) if c}
     df: Counter[str] = Counter()
     for toks in token_lists:
@@ -129,7 +128,21 @@ def _count_matrix(tokens: TokenLists, vocab: Vocabulary) -> sp.csr_matrix:
     """:func:`count_matrix` from the lists' arrays: the same matrix, without a Python step a token."""
     columns = np.fromiter(map(vocab.index.get, tokens.terms, itertools.repeat(-1)), dtype=np.int64,
                           count=len(tokens.terms))
-    rows, cols, counts = tokens.counts_by_list(columns, max(1, len(vocab)))
+    # the cells are written into arrays as long as the tokens counted (no fewer cells than that),
+    # block by block, and cut to length: no list of blocks and their concatenation side by side
+    counted = 0
+    for first, end in tokens.blocks():
+        counted += int(np.count_nonzero(columns[tokens.ids[tokens.offsets[first]:tokens.offsets[end]]] >= 0))
+    data, indices = np.empty(counted, dtype=np.float64), np.empty(counted, dtype=np.int32)
+    per_row = np.zeros(len(tokens), dtype=np.int64)
+    filled = 0
+    for rows, cols, counts in tokens.cells(columns, max(1, len(vocab))):
+        data[filled:filled + counts.size] = counts
+        indices[filled:filled + counts.size] = cols
+        per_row += np.bincount(rows, minlength=len(tokens))
+        filled += counts.size
+    data.resize(filled, refcheck=False)
+    indices.resize(filled, refcheck=False)
     indptr = np.zeros(len(tokens) + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum(np.bincount(rows, minlength=len(tokens)))
-    return sp.csr_matrix((counts.astype(np.float64), cols.astype(np.int32), indptr), shape=(len(tokens), len(vocab)))
+    indptr[1:] = np.cumsum(per_row)
+    return sp.csr_matrix((data, indices, indptr), shape=(len(tokens), len(vocab)))
