@@ -18,11 +18,11 @@ import pytest
 import topiclab
 
 SRC = Path(topiclab.__file__).parent
-SHARED = {"errors", "names", "checks", "_io", "cache", "cluster"}
+SHARED = {"errors", "names", "checks", "_io", "cache", "cluster", "csv_out"}
 STAGES = [{"corpus"}, {"preprocess"}, {"vectorize"}, {"models"}, {"evaluate", "select", "validation"},
           {"comparisons", "distinctive", "over_time", "model_effects"}, {"plots", "webfont", "time_plots", "effect_plots"}]
 APPLICATION = {"config", "pipeline", "runfolder", "sweeps", "compare_runs", "report", "ldavis", "apply", "api",
-               "curation", "intrusion_sheets", "compare_extra"}
+               "curation", "intrusion_sheets", "compare_extra", "document_tokens"}
 TOP = {"cli", "cli_label", "cli_intrusion"}
 
 

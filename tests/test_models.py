@@ -65,15 +65,20 @@ def test_same_seed_same_result_and_pickle_round_trip(planted):
     assert np.allclose(again.transform(counts[:5]), a.transform(counts[:5]))
 
 
-def test_a_saved_tomotopy_model_keeps_its_topics_not_its_training_documents(planted):
-    """A run folder's estimator is the size of its topics, not of its corpus: inference and the
-    training perplexity are those of the fitted model."""
+def test_a_fitted_tomotopy_model_keeps_its_topics_not_its_training_documents(planted):
+    """Once trained, the estimator (in memory and in a run folder) is the size of its topics, not of
+    its corpus: inference and the training perplexity are those of the fitted model."""
+    import tomotopy
+
     counts, _, _ = planted
     fitted = LDA(3, random_state=5).fit(counts)
     blob = pickle.dumps(fitted)
     again = pickle.loads(blob)
-    assert len(again.model_.model.docs) == 0 and len(fitted.model_.model.docs) == counts.shape[0]
-    assert len(blob) < len(fitted.model_.model.saves(full=True)) / 4
+    assert len(again.model_.model.docs) == 0 and len(fitted.model_.model.docs) == 0
+    with_documents = tomotopy.LDAModel(k=3, seed=5)
+    for row in np.asarray(counts.todense() if hasattr(counts, "todense") else counts):
+        with_documents.add_doc([str(j) for j, c in enumerate(row) for _ in range(int(c))] or ["x"])
+    assert len(blob) < len(with_documents.saves(full=True)) / 4
     assert np.array_equal(again.transform(counts[:5]), fitted.transform(counts[:5]))
     assert again.perplexity(counts, fitted_on=True) == fitted.perplexity(counts, fitted_on=True) > 1
 
