@@ -37,6 +37,11 @@ class DocumentTokens(Mapping[str, list[str]]):
         self._row = codes
         self._docs = TokenLists(tokens.terms, tokens.ids, tokens.offsets[[*starts.tolist(), len(unit_doc)]])
 
+    @property
+    def lists(self) -> TokenLists:
+        """The documents' token lists, in the order of iteration."""
+        return self._docs
+
     def __getitem__(self, doc_id: str) -> list[str]:
         return list(self._docs[self._row[doc_id]])
 

@@ -17,6 +17,7 @@ import pandas as pd
 from topiclab.cache import default_cache_dir, texts_digest
 from topiclab.config import FitConfig
 from topiclab.corpus import Corpus, Gazetteer, load_corpus, seed_path
+from topiclab.document_tokens import DocumentTokens
 from topiclab.errors import ConfigError, InputError
 from topiclab.evaluate import coherence, label_agreement, topic_diversity
 from topiclab.models import TopicModelResult, fit_estimator, heldout_perplexity, result_of
@@ -215,15 +216,7 @@ def units_by_document(units: Units) -> TokenLists:
         >>> units_by_document(units)
         (('长三角',), ('集成电路',))
     """
-    ids = units.doc_ids
-    starts = [i for i in range(len(ids)) if i == 0 or ids[i] != ids[i - 1]]
-    if len(starts) == len(set(ids)):  # each document's units stand together, as preprocess makes them
-        tokens = units.tokens
-        return TokenLists(tokens.terms, tokens.ids, tokens.offsets[[*starts, len(ids)]])
-    documents: dict[str, list[str]] = {}
-    for doc_id, toks in zip(ids, units.tokens):
-        documents.setdefault(doc_id, []).extend(toks)
-    return TokenLists.of(documents.values())
+    return DocumentTokens(units.doc_ids, units.tokens).lists
 
 
 def check_modelable(units: Units, config: FitConfig) -> None:

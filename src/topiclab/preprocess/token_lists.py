@@ -159,19 +159,6 @@ class TokenLists(Sequence[tuple[str, ...]]):
             cells, n = np.unique(row[keep] * n_columns + col[keep], return_counts=True)
             yield cells // n_columns, cells % n_columns, n
 
-    def counts_by_list(self, columns: np.ndarray, n_columns: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """All of :meth:`cells` at once: ``(rows, cols, counts)`` of the non-zero cells.
-
-        Example:
-            >>> t = TokenLists.of([["b", "a", "b"], ["c"]])
-            >>> [x.tolist() for x in t.counts_by_list(np.array([1, 0, -1]), 2)]
-            [[0, 0], [0, 1], [1, 2]]
-        """
-        blocks = list(self.cells(columns, n_columns))
-        if not blocks:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
-        return tuple(np.concatenate(part) for part in zip(*blocks))  # type: ignore[return-value]
-
     def list_frequencies(self, columns: np.ndarray, n_columns: int) -> np.ndarray:
         """In how many lists each column occurs (``columns`` as in :meth:`cells`), counted a block at
         a time: no array of every cell.
