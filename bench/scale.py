@@ -18,6 +18,7 @@ times within the fit come from its ``timings.json``. Prints one table; ``--csv F
     python bench/scale.py 10000
     python bench/scale.py 100000 --workers 2 --shards 2
     python bench/scale.py 1000000 --preprocess-only
+    python bench/scale.py 1000000 --max-iter 10   # the fit's memory without the hour of sampling
 """
 
 from __future__ import annotations
@@ -139,6 +140,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the corpus and run folder here")
     parser.add_argument("--csv", type=Path, help="append the rows to this CSV")
     parser.add_argument("--preprocess-only", action="store_true", help="stop after the preprocess command")
+    parser.add_argument("--max-iter", type=int, default=0,
+                        help="LDA sweeps (0: until converged); memory does not depend on it, time does")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="topiclab-scale-")) if args.keep is None else args.keep
     work.mkdir(parents=True, exist_ok=True)
@@ -167,6 +170,7 @@ def measure(args: argparse.Namespace, work: Path) -> None:
     if args.preprocess_only:
         return
     shards = ["--shards", str(args.shards)] if args.shards else []
+    shards += ["--set", f"model.max_iter={args.max_iter}"] if args.max_iter else []
     fit_s, fit_rss, fit_pss = run([*topiclab, "fit", str(docs), "--model", "lda", "--k", str(args.k), *common, *shards,
                                    *env_cache, "--out", str(out), "--overwrite"])
     timings = json.loads((out / "timings.json").read_text(encoding="utf-8"))
